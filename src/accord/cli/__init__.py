@@ -1,0 +1,1 @@
+"""Command-line doors into Accord (Typer)."""

@@ -1,0 +1,63 @@
+"""`accord serve` and `accord demo`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+import uvicorn
+
+from accord.app import create_app
+from accord.cli.database import Database, open_database
+from accord.config import Settings, load_settings
+from accord.kit import migrations
+from accord.observability.logging import configure_logging
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _run(settings: Settings, *, banner: bool) -> None:
+    configure_logging(settings.log_level, settings.log_format)
+    with open_database(settings) as database:
+        _prepare(settings, database)
+        if banner:
+            _print_banner(settings, database)
+        app = create_app(settings, database_url=database.url)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+    _say("Accord stopped; PostgreSQL stopped." if banner else "Accord stopped.")
+
+
+def _prepare(settings: Settings, database: Database) -> None:
+    _say(f"database: {database.describe()}")
+    if settings.migrate_on_start:
+        try:
+            migrations.upgrade(database.url)
+        except Exception as error:
+            _say(f"error: could not apply migrations: {type(error).__name__}: {error}")
+            raise typer.Exit(code=1) from None
+        _say("migrations: applied up to head")
+
+
+def _print_banner(settings: Settings, database: Database) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    _say(
+        "\nAccord is starting:\n"
+        f"  API        {base}\n"
+        f"  docs       {base}/docs (OpenAPI 3.1 at {base}/openapi.json)\n"
+        f"  health     {base}/healthz, {base}/readyz\n"
+        f"  database   {database.describe()}\n"
+        "Press Ctrl-C to stop (PostgreSQL stops with it).\n"
+    )
+
+
+def serve() -> None:
+    """Serve the API (set ACCORD_MIGRATE_ON_START=false in production to migrate separately)."""
+    _run(load_settings(), banner=False)
+
+
+def demo() -> None:
+    """Start Accord on its embedded PostgreSQL (or ACCORD_DATABASE_URL) and serve it."""
+    _run(load_settings(), banner=True)
+    sys.stderr.flush()

@@ -1,0 +1,1 @@
+"""Bringing bank statements into Accord."""

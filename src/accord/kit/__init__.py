@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain: money, errors, database sessions."""

@@ -1,0 +1,1 @@
+"""Matching bank lines to ledger records."""
