@@ -44,6 +44,12 @@ def test_unknown_currency_codes_are_refused() -> None:
             check_currency(code)
 
 
+def test_withdrawn_euro_predecessors_are_still_currencies() -> None:
+    assert check_currency("DEM") == "DEM"
+    assert to_minor("1000", "ITL") == 1000
+    assert to_minor("12.34", "DEM") == 1234
+
+
 def test_money_of_different_currencies_does_not_add() -> None:
     with pytest.raises(ValueError, match="cannot combine EUR and USD"):
         _ = Money(1, "EUR") + Money(1, "USD")

@@ -10,32 +10,25 @@ import pycountry
 
 from accord.kit.errors import BadInput
 
-_ZERO_DIGITS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # ISO 4217 minor units where they differ from 2 (list "A.1", current codes).
 _EXPONENTS: dict[str, int] = {
-    **dict.fromkeys(_ZERO_DIGITS.split(), 0),
-    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
-    **dict.fromkeys(["CLF", "UYW"], 4),
+    **dict.fromkeys(
+        _codes("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"), 0
+    ),
+    **dict.fromkeys(_codes("BHD IQD JOD KWD LYD OMR TND"), 3),
+    **dict.fromkeys(_codes("CLF UYW"), 4),
 }
 # Codes without minor units (precious metals, testing, SDR); never on a bank statement.
-_NON_MONETARY = frozenset(
-    code
-    for code in [
-        "XAG",
-        "XAU",
-        "XBA",
-        "XBB",
-        "XBC",
-        "XBD",
-        "XDR",
-        "XPD",
-        "XPT",
-        "XSU",
-        "XTS",
-        "XUA",
-        "XXX",
-    ]
-)
+_NON_MONETARY = _codes("XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX")
+# Withdrawn ISO 4217 codes of the currencies the euro replaced: archived statements and old
+# test files still carry them. ISO's historic list gives six of them no minor unit.
+_WITHDRAWN = _codes("ATS BEF CYP DEM EEK ESP FIM FRF GRD IEP ITL LTL LUF LVL MTL NLG PTE SIT SKK")
+_EXPONENTS.update(dict.fromkeys(_codes("BEF ESP GRD ITL LUF PTE"), 0))
 
 
 class UnknownCurrency(BadInput):
@@ -45,10 +38,10 @@ class UnknownCurrency(BadInput):
 
 @cache
 def is_currency(code: str) -> bool:
-    """True for an active ISO 4217 code of money (upper case, three letters)."""
+    """True for an ISO 4217 code of money: a current one, or a euro predecessor."""
     if len(code) != 3 or not code.isalpha() or not code.isupper() or code in _NON_MONETARY:
         return False
-    return pycountry.currencies.get(alpha_3=code) is not None
+    return code in _WITHDRAWN or pycountry.currencies.get(alpha_3=code) is not None
 
 
 def check_currency(code: str) -> str:

@@ -21,3 +21,11 @@ class StatementParser(Protocol):
     def sniff(self, head: bytes) -> bool: ...
 
     def parse(self, source: BinaryIO, *, filename: str) -> ParsedFile: ...
+
+    def lenient(self) -> StatementParser:
+        """This format reading files whose own control totals disagree with their lines.
+
+        Used with `allow_unbalanced`, as the balance check is: a format without control
+        totals of its own (beyond balances) returns itself.
+        """
+        ...
