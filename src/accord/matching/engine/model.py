@@ -91,6 +91,9 @@ class Match:
     difference: Money  # bank total - ledger total, in the bank account's currency
     explanation: str
     evidence: Evidence
+    # The matched values themselves, in the order of bank_refs / ledger_ids.
+    lines: tuple[BankLine, ...] = ()
+    records: tuple[LedgerRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

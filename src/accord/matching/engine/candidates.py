@@ -1,0 +1,380 @@
+"""Candidate generation: for one bank line, the records its evidence points at.
+
+Candidates come only from index lookups (identifiers, references found in the texts,
+exact amounts, amounts less a known fee, converted amounts), are filtered by hard rules
+(sign, account, date window) and capped; a capped list is noted as crowded, never scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from decimal import Decimal
+
+from accord.matching.engine.fx import RateTable, convert, implied_rate
+from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
+from accord.matching.engine.rules import Rules
+from accord.matching.engine.text import (
+    groups_key,
+    is_valid_rf,
+    name_in_text,
+    name_similarity,
+    ref_key,
+    segments,
+    strip_zeros,
+    text_words,
+)
+
+# Reference strength: how a record's reference was found for a line.
+ID = 4  # an identifier field (end-to-end id, creditor reference, customer ref) equals it
+FULL = 3  # the whole reference appears in a text
+PREFIXED = 2  # its digits appear after its own prefix or an invoice word
+BARE = 1  # only its digits appear: evidence, never proof
+
+# Amount agreement of a record with a line (in the line's currency).
+EXACT = "exact"
+FEE = "fee"
+FX = "fx"
+SHORT = "short"
+OVER = "over"
+NO_RATE = "no-rate"
+
+STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
+_FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
+
+
+class Pair:
+    """What agrees between one line and one record."""
+
+    __slots__ = (
+        "aclass",
+        "days",
+        "expected",
+        "fee",
+        "fx_rate",
+        "fx_source",
+        "rec",
+        "sim",
+        "strength",
+    )
+
+    def __init__(self, rec: int, strength: int) -> None:
+        self.rec = rec
+        self.strength = strength
+        self.aclass = OVER
+        self.expected = 0
+        self.fee = 0
+        self.fx_rate: Decimal | None = None
+        self.fx_source: str | None = None
+        self.sim: float | None = None
+        self.days: int | None = None
+
+
+class Context:
+    """Everything candidate generation needs, built once per run."""
+
+    def __init__(self, prep: Prepared, rules: Rules, rates: RateTable) -> None:
+        self.prep = prep
+        self.index = prep.index
+        self.rules = rules
+        self.rates = rates
+        self.patterns = [re.compile(p, re.IGNORECASE) for p in rules.reference_patterns]
+        self.ignored = frozenset(ref_key(v) for v in rules.ignored_identifiers)
+        self.sim_cache: dict[tuple[str, str], float] = {}
+        self.accounts = [pr.account or "" for pr in prep.records]
+        self.sorted_amounts: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+
+    def similarity(self, a: str, b: str) -> float:
+        key = (a, b)
+        found = self.sim_cache.get(key)
+        if found is None:
+            found = name_similarity(a, b)
+            self.sim_cache[key] = found
+        return found
+
+
+# --- references ----------------------------------------------------------------------
+
+
+class _Sink:
+    """Collects reference hits for one line, counting only records its account can use."""
+
+    __slots__ = ("acc", "accounts", "crowded", "found")
+
+    def __init__(self, accounts: list[str], acc: str) -> None:
+        self.found: dict[int, int] = {}
+        self.accounts = accounts
+        self.acc = acc
+        self.crowded = False
+
+    def add(self, hits: Hits | None, strength: int, cap: int) -> bool:
+        """Record hits at `strength`; none when more than `cap` usable records share the key.
+
+        Returns whether any usable record was recorded.
+        """
+        if hits is None:
+            return False
+        accounts, acc = self.accounts, self.acc
+        if isinstance(hits, int):
+            seq: Sequence[int] = (hits,) if accounts[hits] in (acc, "") else ()
+        else:
+            seq = [r for r in hits if accounts[r] in (acc, "")]
+        if len(seq) > cap:
+            self.crowded = True
+            return False
+        found = self.found
+        for r in seq:
+            if found.get(r, 0) < strength:
+                found[r] = strength
+        return bool(seq)
+
+
+def find_references(pl: PLine, ctx: Context) -> tuple[dict[int, int], bool]:
+    """Records whose reference the line quotes, with the strength; and whether any was crowded."""
+    line, index, rules = pl.line, ctx.index, ctx.rules
+    sink = _Sink(ctx.accounts, pl.account)
+    texts: list[str] = []
+    for value in (line.end_to_end_id, line.creditor_reference, line.customer_ref):
+        if not value:
+            continue
+        key = ref_key(value)
+        if not key or key in ctx.ignored:
+            continue
+        strength = PREFIXED if key.isdigit() else ID
+        sink.add(index.full.get(key), strength, rules.max_group_records)
+        if is_valid_rf(key):
+            sink.add(index.full.get(key[4:]), ID, rules.max_group_records)
+        texts.append(value)
+    texts.extend(t for t in (line.remittance, line.additional_info) if t)
+    for text in texts:
+        _scan_text(text, index, rules, sink)
+        for pattern in ctx.patterns:
+            for m in pattern.finditer(text):
+                sink.add(index.full.get(ref_key(m.group(0))), FULL, rules.max_candidates)
+    return sink.found, sink.crowded
+
+
+def _scan_text(text: str, index: Index, rules: Rules, sink: _Sink) -> None:
+    upper = text.upper()
+    segs = segments(upper)
+    n = len(segs)
+    if not n:
+        return
+    # A reference touching the end of a text at the bank's length limit may be cut short.
+    cut = n - 1 if len(text) >= rules.truncation_length and upper.rstrip().endswith(segs[-1]) else n
+    full, first, keywords = index.full, index.first, index.keywords
+    group_cap, cap = rules.max_group_records, rules.max_candidates
+    for i, seg in enumerate(segs):
+        explained = False  # a whole reference starts here: its digits need no other reading
+        if seg in first:
+            joined = seg
+            for j in range(i, min(n, i + index.max_segments)):
+                if j > i:
+                    joined += segs[j]
+                hits = full.get(joined)
+                if hits is not None:
+                    weak = j >= cut or joined.isdigit()
+                    added = sink.add(hits, BARE if weak else FULL, cap if weak else group_cap)
+                    explained |= added and not weak
+        if seg.isdigit():
+            if len(seg) >= 3 and i < cut:
+                sink.add(index.bare.get(strip_zeros(seg)), BARE, cap)
+        elif not explained and seg in keywords:
+            _scan_phrase(segs, i, cut, index, sink, cap)
+
+
+def _scan_phrase(
+    segs: Sequence[str], i: int, cut: int, index: Index, sink: _Sink, cap: int
+) -> None:
+    """Digit groups after an invoice word or a record prefix: `Rechnung 123/2025`.
+
+    When the word is some record's own prefix (`Inv.-Nr. 2025-00165` and INV-2025-00165),
+    records with another prefix and the same digits (RE-165/2025) are not counted.
+    """
+    n = len(segs)
+    word = index.keywords[segs[i]]
+    k = i + 1
+    if k < n and segs[k] in _FILLERS:
+        k += 1
+    groups: list[str] = []
+    while k < n and segs[k].isdigit() and len(groups) < 4:
+        groups.append(strip_zeros(segs[k]))
+        strength = BARE if k >= cut else PREFIXED
+        hits = hits_of(index.groups.get(groups_key(groups)))
+        if hits:
+            usable = [r for r in hits if sink.accounts[r] in (sink.acc, "")]
+            own = [r for r in usable if word in index.prefixes[r]]
+            # Another record's prefix is no invoice word for records outside its series.
+            sink.add(own or (usable if word in index.generic else []), strength, cap)
+        k += 1
+    if len(groups) == 1:
+        # `INV00123` for INV-2025-00123: the record's own prefix and its serial number only.
+        strength = BARE if k - 1 >= cut else PREFIXED
+        sink.add(index.serial.get(f"{word}|{groups[0]}"), strength, cap)
+
+
+# --- amounts -------------------------------------------------------------------------
+
+
+def amount_hits(ctx: Context, currency: str, account: str, minor: int) -> list[int]:
+    """Records of `currency` for `account` or any account with exactly `minor`."""
+    out: list[int] = []
+    for acc in (account, ""):
+        by_amount = ctx.index.amount.get((currency, acc))
+        if by_amount is not None:
+            out.extend(hits_of(by_amount.get(minor)))
+        if not account:
+            break
+    return sorted(out) if account and len(out) > 1 else out
+
+
+def amount_candidates(pl: PLine, ctx: Context, extra: int = 0) -> list[int]:
+    """Records of the line's currency whose amount is the line's amount plus `extra`."""
+    return amount_hits(ctx, pl.currency, pl.account, pl.minor + extra)
+
+
+def instructed_candidates(pl: PLine, ctx: Context) -> list[int]:
+    """Records equal to the instructed amount the bank reports in another currency."""
+    instructed = pl.line.instructed_amount
+    if instructed is None or instructed.currency == pl.currency:
+        return []
+    return amount_hits(ctx, instructed.currency, pl.account, instructed.minor)
+
+
+def fx_range_candidates(pl: PLine, ctx: Context, limit: int) -> list[int]:
+    """Records in other currencies whose converted amount lies within the FX tolerance."""
+    if not ctx.rates or pl.day is None:
+        return []
+    out: list[int] = []
+    for cur, account in sorted(ctx.index.amount):
+        if cur == pl.currency or account not in (pl.account, ""):
+            continue
+        rate = ctx.rates.rate(pl.currency, cur, pl.day)
+        if rate is None:
+            continue
+        centre = convert(pl.minor, pl.currency, rate, cur)
+        spread = int(abs(centre) * ctx.rules.fx_tolerance) + 1
+        amounts, positions = _sorted_amounts(ctx, (cur, account))
+        lo = bisect_left(amounts, centre - spread)
+        hi = bisect_right(amounts, centre + spread)
+        if hi - lo <= limit:
+            out.extend(positions[lo:hi])
+    return sorted(out)
+
+
+def _sorted_amounts(ctx: Context, key: tuple[str, str]) -> tuple[list[int], list[int]]:
+    found = ctx.sorted_amounts.get(key)
+    if found is None:
+        pairs = sorted(
+            (minor, pos) for minor, hits in ctx.index.amount[key].items() for pos in hits_of(hits)
+        )
+        found = ([p[0] for p in pairs], [p[1] for p in pairs])
+        ctx.sorted_amounts[key] = found
+    return found
+
+
+# --- evaluating one line against one record ------------------------------------------
+
+
+def compatible(pl: PLine, pr: PRec) -> bool:
+    """Hard filters: same direction of money, and the record's account if it names one."""
+    if (pl.minor > 0) != (pr.minor > 0) or pr.minor == 0:
+        return False
+    return pr.account is None or pr.account == pl.account
+
+
+def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
+    """Compare amounts (converting when needed), names and dates of a line and a record."""
+    pair = Pair(pr.pos, strength)
+    if pl.day is not None:
+        pair.days = pl.day - pr.day
+    _amount(pl, pr, pair, ctx)
+    pair.sim = _name(pl, pr, ctx)
+    return pair
+
+
+def _amount(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> None:
+    rules = ctx.rules
+    if pr.currency == pl.currency:
+        pair.expected = pr.minor
+        if pair.strength == ID:
+            tol = rules.identifier_tolerance
+        elif pair.strength >= PREFIXED:
+            tol = rules.reference_tolerance
+        else:
+            tol = rules.amount_tolerance
+        _classify(pl, pair, tol.limit(pr.minor), ctx)
+        return
+    _convert(pl, pr, pair, ctx)
+    if pair.fx_rate is None:
+        pair.aclass = NO_RATE
+        return
+    limit = int(abs(pair.expected) * rules.fx_tolerance)
+    if pair.fx_source == "bank":
+        limit = max(1, abs(pair.expected) // 2000)
+    diff = pl.minor - pair.expected
+    if abs(diff) <= limit:
+        pair.aclass = FX
+    else:
+        pair.aclass = SHORT if abs(pl.minor) < abs(pair.expected) else OVER
+
+
+def _classify(pl: PLine, pair: Pair, limit: int, ctx: Context) -> None:
+    diff = pl.minor - pair.expected
+    if abs(diff) <= limit:
+        pair.aclass = EXACT
+        return
+    shortfall = abs(pair.expected) - abs(pl.minor)
+    charges = pl.line.charges
+    if (
+        charges is not None and charges.currency == pl.currency and shortfall == abs(charges.minor)
+    ) or (shortfall > 0 and pl.minor > 0 and shortfall in ctx.rules.fee_amounts(pl.currency)):
+        pair.aclass, pair.fee = FEE, shortfall
+    else:
+        pair.aclass = SHORT if shortfall > 0 else OVER
+
+
+def _convert(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> None:
+    line = pl.line
+    instructed = line.instructed_amount
+    if instructed is not None and instructed.currency == pr.currency and instructed.minor:
+        rate = implied_rate(instructed.minor, instructed.currency, pl.minor, pl.currency)
+        if instructed.minor == pr.minor:
+            pair.expected = pl.minor
+        else:
+            pair.expected = convert(pr.minor, pr.currency, rate, pl.currency)
+        pair.fx_rate = line.exchange_rate if line.exchange_rate else rate
+        pair.fx_source = "bank"
+        return
+    if line.exchange_rate:
+        best = _bank_rate(pl, pr, line.exchange_rate)
+        pair.expected, pair.fx_rate, pair.fx_source = best[0], best[1], "bank"
+        return
+    if pl.day is None:
+        return
+    table_rate = ctx.rates.rate(pr.currency, pl.currency, pl.day)
+    if table_rate is not None:
+        pair.expected = convert(pr.minor, pr.currency, table_rate, pl.currency)
+        pair.fx_rate, pair.fx_source = table_rate, "rates-file"
+
+
+def _bank_rate(pl: PLine, pr: PRec, rate: Decimal) -> tuple[int, Decimal]:
+    """A bare bank rate may be quoted either way round: use the reading that fits better."""
+    direct = convert(pr.minor, pr.currency, rate, pl.currency)
+    inverse_rate = Decimal(1) / rate
+    inverse = convert(pr.minor, pr.currency, inverse_rate, pl.currency)
+    if abs(inverse - pl.minor) < abs(direct - pl.minor):
+        return inverse, inverse_rate
+    return direct, rate
+
+
+def _name(pl: PLine, pr: PRec, ctx: Context) -> float | None:
+    if not pr.name:
+        return None
+    if pl.name:
+        return ctx.similarity(pl.name, pr.name)
+    if pl.words is None:
+        line = pl.line
+        pl.words = text_words(" ".join(t for t in (line.remittance, line.additional_info) if t))
+    return 90.0 if name_in_text(pr.name, pl.words) else None

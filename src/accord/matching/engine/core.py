@@ -1,0 +1,228 @@
+"""The engine's run: prepare, propose per line, group, assign, explain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from accord.ingest.parsers.model import BankLine
+from accord.matching.engine.assign import assign
+from accord.matching.engine.candidates import (
+    EXACT,
+    FULL,
+    OVER,
+    PREFIXED,
+    SHORT,
+    Context,
+    Pair,
+    amount_candidates,
+    amount_hits,
+    compatible,
+    evaluate,
+    find_references,
+    fx_range_candidates,
+    instructed_candidates,
+)
+from accord.matching.engine.fx import RateTable
+from accord.matching.engine.groups import collective, instalments, reversals, subset
+from accord.matching.engine.model import (
+    EngineResult,
+    LedgerRecord,
+    Rate,
+    UnmatchedLine,
+    UnmatchedRecord,
+)
+from accord.matching.engine.prepare import PLine, Prepared, hits_of
+from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
+from accord.matching.engine.result import build_match, line_reason, record_reason, sort_result
+from accord.matching.engine.rules import (
+    AMOUNT,
+    IDENTIFIER,
+    OVERPAYMENT,
+    PARTIAL,
+    REFERENCE,
+    Rules,
+)
+from accord.matching.engine.text import ref_key
+
+
+class _Run:
+    """Mutable state of one run; the public API stays a pure function."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.props: list[Proposal] = []
+        self.crowded: dict[int, int] = {}
+        self.links: dict[int, tuple[str, ...]] = {}
+        self.instal: dict[tuple[int, str], list[int]] = {}
+
+
+def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
+    """Every record the line's evidence points at, evaluated and filtered."""
+    recs, rules = ctx.prep.records, ctx.rules
+    refs, _ = find_references(pl, ctx)
+    pairs: dict[int, Pair] = {}
+    for r in sorted(refs):
+        pr = recs[r]
+        if compatible(pl, pr):
+            pair = evaluate(pl, pr, refs[r], ctx)
+            if in_window(pair, rules):
+                pairs[r] = pair
+    _remember_links(pl, refs, run)
+    by_amount = _windowed(pl, amount_candidates(pl, ctx), pairs, ctx)
+    if len(by_amount) > rules.max_candidates:
+        run.crowded[pl.pos] = len(by_amount)
+        named = set(hits_of(ctx.index.names.get(pl.name))) if pl.name else set()
+        by_amount = [r for r in by_amount if r in named][: rules.max_candidates]
+    _evaluate_all(pl, by_amount, refs, pairs, ctx)
+    if not any(p.aclass == EXACT for p in pairs.values()):
+        extra: list[int] = []
+        if pl.minor > 0:  # incoming transfers arrive short by the banks' charges
+            for fee in rules.fee_amounts(pl.currency):
+                extra.extend(amount_candidates(pl, ctx, fee))
+            charges = pl.line.charges
+            if charges is not None and charges.currency == pl.currency and charges.minor:
+                extra.extend(amount_candidates(pl, ctx, abs(charges.minor)))
+        extra.extend(instructed_candidates(pl, ctx))
+        extra = _windowed(pl, sorted(set(extra)), pairs, ctx)
+        _evaluate_all(pl, extra[: rules.max_candidates], refs, pairs, ctx)
+    if not pairs:
+        found = fx_range_candidates(pl, ctx, rules.max_candidates)
+        _evaluate_all(pl, _windowed(pl, found, pairs, ctx), refs, pairs, ctx)
+    return pairs
+
+
+def _windowed(pl: PLine, cands: Sequence[int], pairs: dict[int, Pair], ctx: Context) -> list[int]:
+    recs, rules = ctx.prep.records, ctx.rules
+    if pl.day is None:
+        return [r for r in cands if r not in pairs and compatible(pl, recs[r])]
+    lo, hi = pl.day - rules.amount_days_after, pl.day + rules.amount_days_before
+    return [
+        r for r in cands if r not in pairs and lo <= recs[r].day <= hi and compatible(pl, recs[r])
+    ]
+
+
+def _evaluate_all(
+    pl: PLine, cands: Sequence[int], refs: dict[int, int], pairs: dict[int, Pair], ctx: Context
+) -> None:
+    recs = ctx.prep.records
+    for r in cands:
+        if r not in pairs:
+            pair = evaluate(pl, recs[r], refs.get(r, 0), ctx)
+            if in_window(pair, ctx.rules):
+                pairs[r] = pair
+
+
+def _remember_links(pl: PLine, refs: dict[int, int], run: _Run) -> None:
+    """Identifier keys a returned payment can share with the payment it returns."""
+    keys = [f"r{r}" for r, s in refs.items() if s >= PREFIXED]
+    e2e = pl.line.end_to_end_id
+    if e2e:
+        key = ref_key(e2e)
+        if key and key not in run.ctx.ignored:
+            keys.append(f"e{key}")
+    if keys:
+        run.links[pl.pos] = tuple(sorted(keys))
+
+
+def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:
+    """More than the quoted record, and no other open record pays the excess.
+
+    Otherwise the line may be an unlisted collective payment, which is for review.
+    """
+    recs = ctx.prep.records
+    if pair.fx_rate is not None:
+        return False
+    excess = pl.minor - pair.expected
+    for r in amount_hits(ctx, pl.currency, pl.account, excess):
+        if r != pair.rec and compatible(pl, recs[r]):
+            return False
+    return abs(excess) * 2 <= abs(pair.expected)  # beyond half, the excess is another purpose
+
+
+def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> None:
+    """Several transfers quote one record with its full amount: the earliest is the payment.
+
+    The later ones must never be matched to it; on the same day nothing is decided.
+    """
+    by_rec: dict[int, list[Proposal]] = {}
+    for p in props:
+        if p.stage in (IDENTIFIER, REFERENCE) and len(p.lines) == 1 and len(p.recs) == 1:
+            by_rec.setdefault(p.recs[0], []).append(p)
+    for group in by_rec.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda p: (lines[p.lines[0]].day or 0, p.lines))
+        first, second = (lines[group[0].lines[0]].day, lines[group[1].lines[0]].day)
+        if first is None or second is None or first >= second:
+            continue
+        for p in group[1:]:
+            p.band, p.stage, p.auto = 20, PARTIAL, False
+            p.notes = (DOUBLE_PAYMENT,)
+            p.finish(lines[p.lines[0]].minor)
+
+
+def _propose_line(pl: PLine, run: _Run) -> None:
+    ctx = run.ctx
+    recs, rules = ctx.prep.records, ctx.rules
+    pairs = line_pairs(pl, ctx, run)
+    ordered = [pairs[r] for r in sorted(pairs)]
+    plain_amount = sum(1 for p in ordered if p.aclass == EXACT and not p.strength)
+    best = 0
+    for pair in ordered:
+        prop = one_to_one(pl.pos, pl.minor, pl.booked, pair, recs[pair.rec].label, rules)
+        if prop is None or (prop.stage == AMOUNT and prop.band <= 30 and plain_amount > 3):
+            continue
+        if pair.aclass == OVER and pair.strength >= FULL and _plain_overpayment(pl, pair, ctx):
+            prop.band, prop.stage = 80, OVERPAYMENT
+            prop.auto = pl.booked and rules.may_auto(OVERPAYMENT)
+        run.props.append(prop)
+        best = max(best, prop.band)
+    group = collective(pl, ordered, recs, ctx)
+    if group is not None:
+        run.props.append(group)
+        best = max(best, group.band)
+    short = [
+        p
+        for p in ordered
+        if p.strength >= PREFIXED and p.aclass == SHORT and recs[p.rec].currency == pl.currency
+    ]
+    if len(short) <= 3:  # an instalment may quote a number two records share
+        for p in short:
+            run.instal.setdefault((p.rec, pl.account), []).append(pl.pos)
+    if best < 70 and pl.name:
+        found = subset(pl, recs, set(), ctx)
+        if found is not None:
+            run.props.append(found)
+
+
+def run_engine(
+    lines: Sequence[BankLine], records: Sequence[LedgerRecord], rates: Sequence[Rate], rules: Rules
+) -> EngineResult:
+    """See accord.matching.engine.reconcile."""
+    prep = Prepared(lines, records, rules)
+    ctx = Context(prep, rules, RateTable(rates, rules.fx_rate_max_age_days))
+    run = _Run(ctx)
+    for pl in prep.lines:
+        if pl.minor != 0:
+            _propose_line(pl, run)
+    for (r, _account), line_pos in sorted(run.instal.items()):
+        prop = instalments(prep.records[r], line_pos, prep.lines, ctx)
+        if prop is not None:
+            run.props.append(prop)
+    run.props.extend(reversals(prep.lines, run.links, ctx))
+    _demote_double_payments(run.props, prep.lines)
+    result = assign(run.props, rules)
+    matches = [build_match(d, prep.lines, prep.records) for d in result.decisions]
+    left_lines = [
+        UnmatchedLine(
+            pl.line, line_reason(pl, result, prep.lines, prep.records, run.crowded.get(pl.pos, 0))
+        )
+        for pl in prep.lines
+        if pl.pos not in result.line_owner
+    ]
+    left_recs = [
+        UnmatchedRecord(pr.rec, record_reason(pr, result, prep.lines, prep.records))
+        for pr in prep.records
+        if pr.pos not in result.rec_owner
+    ]
+    return sort_result(matches, left_lines, left_recs)

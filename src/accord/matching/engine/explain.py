@@ -1,0 +1,154 @@
+"""One sentence a finance person understands, for every match and every leftover."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from accord.kit.money import exponent
+from accord.matching.engine.model import RecordType
+from accord.matching.engine.prepare import PLine, PRec
+from accord.matching.engine.proposals import Proposal
+from accord.matching.engine.rules import (
+    AMOUNT,
+    AMOUNT_NAME,
+    COLLECTIVE,
+    FEE_NAME,
+    FX_AMOUNT,
+    FX_NAME,
+    IDENTIFIER,
+    INSTALMENTS,
+    OVERPAYMENT,
+    PARTIAL,
+    REFERENCE,
+    REFERENCE_FEE,
+    REFERENCE_FX,
+    REVERSAL,
+    SUBSET,
+)
+
+
+def money(minor: int, currency: str) -> str:
+    """`1,250.00 EUR`: digits grouped for reading, never for parsing (sign dropped)."""
+    digits = exponent(currency)
+    if not digits:
+        return f"{abs(minor):,} {currency}"
+    whole, frac = divmod(abs(minor), 10**digits)
+    return f"{whole:,}.{frac:0{digits}d} {currency}"
+
+
+_DATE_WORD = {
+    RecordType.INVOICE: "invoice date",
+    RecordType.PAYOUT: "payout date",
+    RecordType.REFUND: "refund date",
+}
+
+
+def _labels(recs: Sequence[PRec]) -> str:
+    shown = [pr.label for pr in recs[:5]]
+    more = f" and {len(recs) - 5} more" if len(recs) > 5 else ""
+    return ", ".join(shown) + more
+
+
+def _tail(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec]) -> str:
+    parts: list[str] = []
+    if p.days is not None and recs:
+        word = _DATE_WORD.get(recs[0].rec.type, "record date")
+        if p.days == 0:
+            parts.append(f"paid on the {word}")
+        else:
+            side = "after" if p.days > 0 else "before"
+            unit = "day" if abs(p.days) == 1 else "days"
+            parts.append(f"paid {abs(p.days)} {unit} {side} the {word}")
+    party = lines[0].line.counterparty
+    if party and party.name:
+        by = f"by {party.name}"
+        if p.sim is not None:
+            by += f" (name {p.sim:.0f}% similar)"
+        parts.append(by)
+    return ("; " + " ".join(parts)) if parts else ""
+
+
+def explain(
+    p: Proposal,
+    lines: Sequence[PLine],
+    recs: Sequence[PRec],
+    *,
+    matched: bool,
+    rivals: Sequence[Proposal],
+    all_recs: Sequence[PRec],
+) -> str:
+    """The explanation column of a match."""
+    cur = lines[0].currency
+    line_total = sum(pl.minor for pl in lines)
+    amt = money(line_total, cur)
+    body = _body(p, lines, recs, amt, cur)
+    text = body + _tail(p, lines, recs) + "."
+    if matched:
+        return text
+    if rivals:
+        others = sorted(
+            {all_recs[r].label for q in rivals for r in q.recs} - {r.label for r in recs}
+        )
+        if others:
+            text = f"{text[:-1]}; also plausible: {', '.join(others[:5])}."
+        elif any(q.lines != p.lines for q in rivals):
+            text = f"{text[:-1]}; another bank line fits the same record."
+    return "Review: " + text[0].lower() + text[1:] if not text.startswith("Review") else text
+
+
+def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], amt: str, cur: str) -> str:
+    stage, labels = p.stage, _labels(recs)
+    expected = money(p.expected, cur)
+    if stage == IDENTIFIER:
+        return f"The bank's identifier equals {labels} and the amount {amt} agrees"
+    if stage == REFERENCE:
+        return f"Reference {labels} in the payment details and the amount {amt} agree"
+    if stage == REFERENCE_FX:
+        rec = recs[0]
+        if p.fx_rate is None:
+            return f"Reference {labels} is quoted but no exchange rate for {rec.currency} is known"
+        return (
+            f"Reference {labels} is quoted and {money(rec.minor, rec.currency)} converts to "
+            f"{expected} at {p.fx_rate:.6g} ({_source(p)}), near the {amt} received"
+        )
+    if stage == REFERENCE_FEE:
+        fee = money(p.fee, cur)
+        return f"Reference {labels} is quoted; {amt} is {expected} less a bank fee of {fee}"
+    if stage == COLLECTIVE:
+        fee = f" less a bank fee of {money(p.fee, cur)}" if p.fee else ""
+        return (
+            f"One payment of {amt} quotes {len(recs)} records ({labels}) totalling {expected}{fee}"
+        )
+    if stage == INSTALMENTS:
+        return f"{len(lines)} payments quoting {labels} add up to its {expected}"
+    if stage == REVERSAL:
+        return (
+            f"Returned payment: {lines[-1].line.bank_ref} and {lines[0].line.bank_ref} cancel out"
+        )
+    if stage in (PARTIAL, OVERPAYMENT):
+        total = sum(pl.minor for pl in lines)
+        paid = money(total, cur)
+        if abs(total) > abs(p.expected):
+            over = money(total - p.expected, cur)
+            return f"Reference {labels} is quoted; {paid} over-pays its {expected} by {over}"
+        return f"Partially paid: {paid} of {expected} for {labels}"
+    if stage in (AMOUNT_NAME, FX_NAME):
+        how = "converted amount" if stage == FX_NAME else "amount"
+        return f"The {how} {amt} and the counterparty agree with {labels}, which no reference names"
+    if stage == FEE_NAME:
+        return f"{amt} is {expected} of {labels} less a usual bank fee; no reference is quoted"
+    if stage == SUBSET:
+        return (
+            f"{len(recs)} open records ({labels}) of this counterparty add up to this "
+            f"payment of {amt}, which lists none of them"
+        )
+    if stage in (AMOUNT, FX_AMOUNT):
+        return f"Only the amount {amt} agrees with {labels}"
+    return f"{labels} fits this payment of {amt}"
+
+
+def _source(p: Proposal) -> str:
+    return "the bank's own rate" if p.fx_source == "bank" else "rates file"
+
+
+__all__ = ["explain", "money"]

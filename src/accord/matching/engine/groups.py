@@ -1,0 +1,390 @@
+"""Proposals that join several lines or several records.
+
+- collective: one line quotes several records (or one batch reference shared by several)
+  and their sum agrees;
+- instalments: several lines quote one record and together complete it;
+- subset: one line pays an unlisted combination of one counterparty's records (review);
+- reversal: a returned payment and the credit it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from accord.kit.money import format_amount
+from accord.matching.engine.candidates import (
+    BARE,
+    NO_RATE,
+    PREFIXED,
+    STRENGTH_WORDS,
+    Context,
+    Pair,
+    compatible,
+)
+from accord.matching.engine.prepare import PLine, PRec, hits_of
+from accord.matching.engine.proposals import Proposal
+from accord.matching.engine.rules import COLLECTIVE, INSTALMENTS, PARTIAL, REVERSAL, SUBSET
+from accord.matching.engine.subsets import find_subsets
+from accord.matching.engine.text import LEGAL_FORMS, segments
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{format_amount(abs(minor), currency)} {currency}"
+
+
+def collective(
+    pl: PLine, pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
+) -> Proposal | None:
+    """One line that quotes several records."""
+    strong = sorted(
+        (p for p in pairs if p.strength >= PREFIXED and p.aclass != NO_RATE), key=lambda p: p.rec
+    )
+    if len(strong) < 2:
+        return _bare_collective(pl, pairs, recs, ctx)
+    rules = ctx.rules
+    total = sum(p.expected for p in strong)
+    fx = any(p.fx_rate is not None for p in strong)
+    limit = rules.collective_tolerance.limit(total)
+    if fx:
+        limit = max(limit, int(abs(total) * rules.fx_tolerance))
+    shortfall = abs(total) - abs(pl.minor)
+    if abs(pl.minor - total) <= limit:
+        return _group(pl, strong, recs, 85 if fx else 92, True, ctx)
+    if pl.minor > 0 and shortfall > 0 and shortfall in rules.fee_amounts(pl.currency):
+        prop = _group(pl, strong, recs, 82, True, ctx)
+        prop.fee = shortfall
+        return prop
+    completed = _complete_cut_list(pl, strong, pairs, recs, ctx)
+    if completed is not None:
+        return completed
+    if len(strong) <= rules.max_subset_records:
+        found, complete = find_subsets(
+            [abs(p.expected) for p in strong],
+            abs(pl.minor),
+            limit=limit,
+            max_size=rules.max_subset_size,
+            cap=rules.subset_iteration_cap,
+        )
+        if found:
+            chosen = [strong[i] for i in found[0]]
+            prop = _group(pl, chosen, recs, 80, False, ctx)
+            prop.notes = (f"the line quotes {len(strong)} records; these {len(chosen)} add up",)
+            if len(found) > 1 or not complete:
+                prop.notes += ("other combinations of the quoted records also add up",)
+            return prop
+    prop = _group(pl, strong, recs, 55, False, ctx, stage=PARTIAL)
+    prop.notes = (f"paid {_money(pl.minor, pl.currency)} of {_money(total, pl.currency)}",)
+    return prop
+
+
+def _complete_cut_list(
+    pl: PLine, strong: Sequence[Pair], pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
+) -> Proposal | None:
+    """A list cut at the bank's length limit: the missing record pays the exact remainder.
+
+    Only when a text is at the limit, and exactly one other open record of the same
+    counterparty (strong name) has the remainder as its amount.
+    """
+    rules = ctx.rules
+    if not _list_is_cut(pl, ctx) or any(p.fx_rate is not None for p in strong):
+        return None
+    remainder = pl.minor - sum(p.expected for p in strong)
+    if (remainder > 0) != (pl.minor > 0) or not remainder:
+        return None
+    listed = {p.rec for p in strong}
+    others = [
+        r
+        for r in same_counterparty(pl, ctx)
+        if r not in listed and compatible(pl, recs[r]) and recs[r].currency == pl.currency
+    ]
+    if not others or len(others) > rules.max_subset_records:
+        return None
+    found, complete = find_subsets(
+        [abs(recs[r].minor) for r in others],
+        abs(remainder),
+        min_size=1,
+        max_size=3,
+        cap=rules.subset_iteration_cap,
+    )
+    if len(found) != 1 or not complete:
+        return None
+    extras = []
+    for i in found[0]:
+        extra = Pair(others[i], 0)
+        extra.expected = recs[others[i]].minor
+        extra.sim = ctx.similarity(pl.name, recs[others[i]].name)
+        extras.append(extra)
+    chosen = sorted([*strong, *extras], key=lambda p: p.rec)
+    prop = _group(pl, chosen, recs, 84, True, ctx)
+    labels = ", ".join(recs[p.rec].label for p in extras)
+    prop.notes = (
+        f"the list is cut short; {labels} of the same counterparty pay the exact remainder",
+    )
+    return prop
+
+
+def _list_is_cut(pl: PLine, ctx: Context) -> bool:
+    """The text ends in the middle of an invoice word: the list went on past the cut."""
+    line = pl.line
+    text = line.remittance or line.additional_info or ""
+    segs = segments(text.upper())
+    if not segs or segs[-1].isdigit():
+        return False
+    last = segs[-1]
+    return any(k.startswith(last) for k in ctx.index.generic)
+
+
+def _bare_collective(
+    pl: PLine, pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
+) -> Proposal | None:
+    """Bare numbers of one counterparty's records whose sum is exactly the payment.
+
+    A bare number is only evidence; the exact total and the strong name corroborate it.
+    """
+    rules = ctx.rules
+    bare = sorted(
+        (
+            p
+            for p in pairs
+            if p.strength == BARE
+            and p.sim is not None
+            and p.sim >= rules.name_strong
+            and p.fx_rate is None
+            and p.aclass != NO_RATE
+        ),
+        key=lambda p: p.rec,
+    )
+    if len(bare) < 2:
+        return None
+    total = sum(p.expected for p in bare)
+    if abs(pl.minor - total) > rules.collective_tolerance.limit(total):
+        return None
+    prop = _group(pl, bare, recs, 74, True, ctx)
+    prop.notes = ("the numbers in the text, the exact total and the name agree",)
+    return prop
+
+
+def _group(
+    pl: PLine,
+    chosen: Sequence[Pair],
+    recs: Sequence[PRec],
+    band: int,
+    auto: bool,
+    ctx: Context,
+    stage: str = COLLECTIVE,
+) -> Proposal:
+    rules = ctx.rules
+    prop = Proposal(
+        (pl.pos,),
+        tuple(p.rec for p in chosen),
+        band,
+        stage,
+        auto=auto and pl.booked and rules.may_auto(stage),
+        expected=sum(p.expected for p in chosen),
+    )
+    prop.ids = tuple(
+        f"{STRENGTH_WORDS[p.strength]}={recs[p.rec].label}" for p in chosen if p.strength
+    )
+    prop.days = max((p.days for p in chosen if p.days is not None), default=None)
+    rates = [p for p in chosen if p.fx_rate is not None]
+    if rates:
+        prop.fx_rate, prop.fx_source = rates[0].fx_rate, rates[0].fx_source
+    sims = [p.sim for p in chosen if p.sim is not None]
+    prop.sim = min(sims) if sims else None
+    return prop.finish(pl.minor)
+
+
+def instalments(
+    pr: PRec, line_pos: Sequence[int], lines: Sequence[PLine], ctx: Context
+) -> Proposal | None:
+    """Several lines of one account that each quote only `pr` and pay part of it."""
+    if len(line_pos) < 2:
+        return None
+    rules = ctx.rules
+    values = [abs(lines[i].minor) for i in line_pos]
+    target = abs(pr.minor)
+    limit = rules.collective_tolerance.limit(target)
+    total = sum(values)
+    if abs(total - target) <= limit:
+        return _instal(pr, line_pos, lines, 90, ctx, INSTALMENTS)
+    if len(line_pos) <= rules.max_subset_records:
+        found, _ = find_subsets(
+            values,
+            target,
+            limit=limit,
+            max_size=rules.max_subset_size,
+            cap=rules.subset_iteration_cap,
+        )
+        if found:
+            prop = _instal(pr, [line_pos[i] for i in found[0]], lines, 80, ctx, INSTALMENTS)
+            if len(found) > 1:
+                prop.notes += ("other combinations of these payments also complete it",)
+            prop.auto = False
+            prop.notes = (f"{len(line_pos)} payments quote it; these {len(found[0])} complete it",)
+            return prop
+    prop = _instal(pr, line_pos, lines, 55, ctx, PARTIAL)
+    prop.notes = (f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",)
+    return prop
+
+
+def _instal(
+    pr: PRec, line_pos: Sequence[int], lines: Sequence[PLine], band: int, ctx: Context, stage: str
+) -> Proposal:
+    chosen = sorted(line_pos)
+    booked = all(lines[i].booked for i in chosen)
+    prop = Proposal(
+        tuple(chosen),
+        (pr.pos,),
+        band,
+        stage,
+        auto=booked and ctx.rules.may_auto(stage),
+        expected=pr.minor,
+    )
+    prop.ids = (f"reference={pr.label}",)
+    days = [d for d in (lines[i].day for i in chosen) if d is not None]
+    prop.days = (max(days) - pr.day) if days else None
+    sims = [ctx.similarity(lines[i].name, pr.name) for i in chosen if lines[i].name and pr.name]
+    prop.sim = min(sims) if sims else None
+    return prop.finish(sum(lines[i].minor for i in chosen))
+
+
+# --- unlisted collective payments ----------------------------------------------------
+
+
+def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
+    """Records whose counterparty name strongly matches the line's, via the name index."""
+    if not pl.name:
+        return []
+    index, rules = ctx.index, ctx.rules
+    names: set[str] = {pl.name}
+    for tok in pl.name.split():
+        if len(tok) < 3 or tok in LEGAL_FORMS:
+            continue
+        for account in (pl.account, ""):
+            hits = index.name_tokens.get((account, tok), [])
+            if len(hits) <= rules.max_candidates:
+                names.update(hits)
+    out: list[int] = []
+    for name in sorted(names):
+        if ctx.similarity(pl.name, name) >= rules.name_strong:
+            out.extend(hits_of(index.names.get(name)))
+    return sorted(out)
+
+
+def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Proposal | None:
+    """A combination of one counterparty's open records that adds up to the line (review)."""
+    rules = ctx.rules
+    cands = [
+        recs[r]
+        for r in same_counterparty(pl, ctx)
+        if r not in taken
+        and compatible(pl, recs[r])
+        and recs[r].currency == pl.currency
+        and (
+            pl.day is None
+            or -rules.amount_days_before <= pl.day - recs[r].day <= rules.amount_days_after
+        )
+    ]
+    if not 2 <= len(cands) <= rules.max_subset_records:
+        return None
+    found, complete = find_subsets(
+        [abs(pr.minor) for pr in cands],
+        abs(pl.minor),
+        limit=rules.collective_tolerance.limit(pl.minor),
+        max_size=rules.max_subset_size,
+        cap=rules.subset_iteration_cap,
+    )
+    if not found:
+        return None
+    chosen = [cands[i] for i in found[0]]
+    prop = Proposal(
+        (pl.pos,),
+        tuple(pr.pos for pr in chosen),
+        40,
+        SUBSET,
+        auto=False,
+        expected=sum(pr.minor for pr in chosen),
+    )
+    prop.sim = min(ctx.similarity(pl.name, pr.name) for pr in chosen)
+    prop.days = max(pl.day - pr.day for pr in chosen) if pl.day is not None else None
+    notes = [f"{len(chosen)} open records of this counterparty add up to the payment"]
+    if len(found) > 1 or not complete:
+        notes.append("other combinations add up too")
+    prop.notes = tuple(notes)
+    return prop.finish(pl.minor)
+
+
+# --- returned payments -----------------------------------------------------------------
+
+
+def reversals(
+    lines: Sequence[PLine], links: dict[int, tuple[str, ...]], ctx: Context
+) -> list[Proposal]:
+    """Pair each returned payment with the credit (or debit) it returns.
+
+    A line flagged as a reversal that shares an identifier (end-to-end id or a quoted
+    record) with exactly one earlier line of the opposite amount is a certain pair; any
+    other fit is a proposal for review. `links` holds each line's identifier keys.
+    """
+    suspects = [pl for pl in lines if _returned(pl) or (pl.minor < 0 and links.get(pl.pos))]
+    if not suspects:
+        return []
+    by_amount: dict[tuple[str, str, int], list[int]] = {}
+    for pl in lines:
+        if not pl.line.reversal:
+            by_amount.setdefault((pl.account, pl.currency, pl.minor), []).append(pl.pos)
+    out: list[Proposal] = []
+    for pl in suspects:
+        originals = [
+            lines[i]
+            for i in by_amount.get((pl.account, pl.currency, -pl.minor), ())
+            if i != pl.pos and _not_later(lines[i].day, pl.day)
+        ]
+        mine = set(links.get(pl.pos, ()))
+        shared = {o.pos: mine & set(links.get(o.pos, ())) for o in originals}
+        linked = [o for o in originals if shared[o.pos]]
+        returned = _returned(pl)
+        if not returned:
+            linked = [o for o in linked if o.minor > 0]
+        for o in linked:
+            # The same end-to-end id coming back is the payer's bank returning the payment;
+            # a refund would carry a new one.
+            same_e2e = any(k.startswith("e") for k in shared[o.pos])
+            certain = len(linked) == 1 and (returned or same_e2e)
+            out.append(_reversal(pl, o, 101 if certain else 60, certain, ctx))
+        if not linked and returned and pl.name:
+            named = [
+                o for o in originals if ctx.similarity(pl.name, o.name) >= ctx.rules.name_strong
+            ]
+            out.extend(_reversal(pl, o, 60, False, ctx) for o in named[: ctx.rules.max_candidates])
+    return out
+
+
+# ISO 20022 bank transaction sub-families of returns and reversals.
+_RETURN_CODES = frozenset({"UPDD", "RRTN", "RPCR"})
+
+
+def _returned(pl: PLine) -> bool:
+    """Flagged as a reversal, or coded as a returned / unpaid payment."""
+    code = pl.line.transaction_code
+    return pl.line.reversal or (code is not None and code.sub_family in _RETURN_CODES)
+
+
+def _reversal(pl: PLine, original: PLine, band: int, auto: bool, ctx: Context) -> Proposal:
+    pair = tuple(sorted((pl.pos, original.pos)))
+    prop = Proposal(
+        pair,
+        (),
+        band,
+        REVERSAL,
+        auto=auto and pl.booked and original.booked and ctx.rules.may_auto(REVERSAL),
+        expected=0,
+    )
+    if pl.day is not None and original.day is not None:
+        prop.days = pl.day - original.day
+    prop.notes = (f"returns bank line {original.line.bank_ref}",)
+    return prop.finish(pl.minor + original.minor)
+
+
+def _not_later(day: int | None, than: int | None) -> bool:
+    return day is None or than is None or day <= than

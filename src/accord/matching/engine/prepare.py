@@ -1,0 +1,284 @@
+"""One pass over the inputs: canonical order, normalised fields and the record indexes.
+
+Everything downstream refers to lines and records by their position in the canonical
+order computed here, so the result never depends on the order of the inputs.
+Index values are a bare int for one record and a list for several, which keeps a
+million-record index small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from accord.ingest.parsers.model import BankLine, LineStatus
+from accord.matching.engine.model import LedgerRecord
+from accord.matching.engine.rules import Rules
+from accord.matching.engine.text import (
+    groups_key,
+    normalise_name,
+    ref_key,
+    segments,
+)
+
+Hits = int | list[int]
+
+
+def add_hit(index: dict[str, Hits], key: str, i: int) -> None:
+    """Append record `i` under `key` (records arrive in ascending order)."""
+    old = index.get(key)
+    if old is None:
+        index[key] = i
+    elif isinstance(old, int):
+        if old != i:
+            index[key] = [old, i]
+    elif old[-1] != i:
+        old.append(i)
+
+
+def hits_of(value: Hits | None) -> Sequence[int]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
+
+
+def norm_account(account: str | None) -> str | None:
+    """Accounts compare without spaces and case: `DE89 3704 ...` equals `de893704...`."""
+    if account is None:
+        return None
+    key = "".join(account.split()).upper()
+    return key or None
+
+
+def _day(d: date | None) -> int | None:
+    return d.toordinal() if d is not None else None
+
+
+class Names:
+    """Caches normalised names: banks repeat the same few thousand names."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self) -> None:
+        self.cache: dict[str, str] = {}
+
+    def get(self, raw: str | None) -> str:
+        if not raw:
+            return ""
+        found = self.cache.get(raw)
+        if found is None:
+            found = normalise_name(raw)
+            self.cache[raw] = found
+        return found
+
+
+class PLine:
+    """A bank line with its normalised fields."""
+
+    __slots__ = (
+        "account",
+        "booked",
+        "currency",
+        "day",
+        "ident",
+        "line",
+        "minor",
+        "name",
+        "pos",
+        "sort_key",
+        "words",
+    )
+
+    def __init__(self, line: BankLine, names: Names) -> None:
+        self.line = line
+        self.account = norm_account(line.account) or ""
+        self.currency = line.amount.currency
+        self.minor = line.amount.minor
+        self.day = _day(line.booking_date or line.value_date)
+        self.booked = line.status == LineStatus.BOOKED
+        party = line.counterparty
+        self.name = names.get(party.name if party else None)
+        self.words: str | None = None
+        self.ident = f"{self.account}\x1f{line.bank_ref}"
+        self.sort_key = line_sort_key(line, self.account)
+        self.pos = 0
+
+
+def line_sort_key(line: BankLine, account: str) -> tuple[object, ...]:
+    d = line.booking_date or line.value_date
+    src = line.source
+    party = line.counterparty
+    return (
+        account,
+        d.toordinal() if d else 0,
+        line.bank_ref,
+        src.file,
+        src.statement_index,
+        src.entry_index,
+        line.amount.minor,
+        line.amount.currency,
+        line.end_to_end_id or "",
+        line.remittance or "",
+        line.creditor_reference or "",
+        line.customer_ref or "",
+        party.name or "" if party else "",
+        line.reversal,
+        line.status.value,
+    )
+
+
+class PRec:
+    """A ledger record with its normalised fields."""
+
+    __slots__ = ("account", "currency", "day", "label", "minor", "name", "pos", "rec")
+
+    def __init__(self, rec: LedgerRecord, names: Names, pos: int) -> None:
+        self.rec = rec
+        self.pos = pos
+        self.account = norm_account(rec.account)
+        self.currency = rec.amount.currency
+        self.minor = rec.amount.minor
+        self.day = rec.date.toordinal()
+        self.name = names.get(rec.counterparty)
+        self.label = rec.reference or rec.id
+
+
+def record_sort_key(rec: LedgerRecord) -> tuple[object, ...]:
+    return (
+        rec.id,
+        rec.date,
+        rec.amount.minor,
+        rec.amount.currency,
+        rec.account or "",
+        rec.reference or "",
+        rec.counterparty or "",
+        rec.type.value,
+        rec.description or "",
+    )
+
+
+class Index:
+    """Record indexes: every candidate comes from a dict lookup, never a scan."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.full: dict[str, Hits] = {}
+        self.first: set[str] = set()
+        self.max_segments = 1
+        self.groups: dict[str, Hits] = {}
+        self.serial: dict[str, Hits] = {}
+        self.bare: dict[str, Hits] = {}
+        # keyword as written -> the prefix it stands for (`RECHNUNGSNR` -> `RECHNUNG`)
+        self.keywords: dict[str, str] = {}
+        for word in rules.reference_prefixes:
+            base = ref_key(word)
+            for suffix in ("", "NR", "NO", "NUM", "NUMMER", "NUMBER", "SNR", "SNUMMER"):
+                if base:
+                    self.keywords.setdefault(base + suffix, base)
+        self.generic = frozenset(self.keywords)  # the invoice words of the rules
+        self.prefixes: list[tuple[str, ...]] = []  # the own prefixes of each record
+        # (currency, account or "" for records valid on any account) -> amount -> records
+        self.amount: dict[tuple[str, str], dict[int, Hits]] = {}
+        self.names: dict[str, Hits] = {}
+        # (account or "", name token) -> distinct names, for counterparty look-ups
+        self.name_tokens: dict[tuple[str, str], list[str]] = {}
+
+    def add_reference(self, value: str, i: int) -> None:
+        segs = segments(value.upper())
+        if not segs:
+            return
+        full = "".join(segs)
+        raw_groups = [g for g in segs if g.isdigit()]
+        if (raw_groups and len(full) >= 4) or len(full) >= 10:
+            add_hit(self.full, full, i)
+            self.first.add(segs[0])
+            if len(segs) > self.max_segments:
+                self.max_segments = min(len(segs), 16)
+        if not raw_groups:
+            return
+        groups = [g.lstrip("0") or "0" for g in raw_groups]
+        if len(groups) == 1:
+            if len(groups[0]) >= 3:
+                add_hit(self.groups, groups[0], i)
+        elif sum(map(len, groups)) >= 3:
+            add_hit(self.groups, groups_key(groups), i)
+        serial = groups[-1]
+        prefix = segs[0] if not segs[0].isdigit() else ""
+        if prefix and len(prefix) <= 10:
+            self.keywords.setdefault(prefix, prefix)
+            if len(groups) >= 2 and len(raw_groups[-1]) >= 3:
+                add_hit(self.serial, f"{prefix}|{serial}", i)
+        core = "".join(raw_groups).lstrip("0")
+        if len(core) >= 4:
+            add_hit(self.bare, core, i)
+        if len(serial) >= 3 and serial != core:
+            add_hit(self.bare, serial, i)
+
+    def add_record(self, pr: PRec) -> None:
+        rec = pr.rec
+        own = {_prefix(rec.id)}
+        if rec.reference:
+            own.add(_prefix(rec.reference))
+        self.prefixes.append(tuple(sorted(own)))
+        self.add_reference(rec.id, pr.pos)
+        if rec.reference and ref_key(rec.reference) != ref_key(rec.id):
+            self.add_reference(rec.reference, pr.pos)
+        by_amount = self.amount.setdefault((pr.currency, pr.account or ""), {})
+        old = by_amount.get(pr.minor)
+        if old is None:
+            by_amount[pr.minor] = pr.pos
+        elif isinstance(old, int):
+            by_amount[pr.minor] = [old, pr.pos]
+        else:
+            old.append(pr.pos)
+        if pr.name:
+            add_hit(self.names, pr.name, pr.pos)
+
+    def index_names(self, records: Sequence[PRec]) -> None:
+        """Token -> distinct names, per account, built once all records are in."""
+        pairs = sorted({(pr.account or "", pr.name) for pr in records if pr.name})
+        for account, name in pairs:
+            for token in sorted(set(name.split())):
+                self.name_tokens.setdefault((account, token), []).append(name)
+
+
+def _prefix(value: str) -> str:
+    """The letters a reference starts with (`INV` of `INV-2025-1`), or "" for `2025-1`."""
+    segs = segments(value.upper())
+    return segs[0] if segs and not segs[0].isdigit() else ""
+
+
+class Prepared:
+    """Inputs in canonical order with their index."""
+
+    def __init__(
+        self, lines: Sequence[BankLine], records: Sequence[LedgerRecord], rules: Rules
+    ) -> None:
+        names = Names()
+        plines = [PLine(line, names) for line in lines]
+        plines.sort(key=lambda p: p.sort_key)
+        for pos, pl in enumerate(plines):
+            pl.pos = pos
+            pl.sort_key = ()  # only needed for the sort; a million of them weigh 200 MB
+        _disambiguate(plines)
+        ordered = sorted(records, key=record_sort_key)
+        self.lines = plines
+        self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
+        self.index = Index(rules)
+        for pr in self.records:
+            self.index.add_record(pr)
+        self.index.index_names(self.records)
+        self.names = names
+
+
+def _disambiguate(plines: list[PLine]) -> None:
+    """Lines sharing (account, bank_ref) get their source location in their identity."""
+    counts: dict[str, int] = {}
+    for pl in plines:
+        counts[pl.ident] = counts.get(pl.ident, 0) + 1
+    seen: dict[str, int] = {}
+    for pl in plines:
+        if counts[pl.ident] > 1:
+            src = pl.line.source
+            ident = f"{pl.ident}\x1f{src.file}:{src.statement_index}:{src.entry_index}"
+            seen[ident] = seen.get(ident, 0) + 1
+            pl.ident = f"{ident}:{seen[ident]}"

@@ -1,0 +1,162 @@
+"""Proposals: candidate groups with an evidence pattern mapped to a discrete band.
+
+A band (0-101) plays the role of Business Central's rule table: identifiers outrank
+references, references outrank amounts, amounts outrank names. Within a band the order
+only decides which of several equally plausible proposals a person sees first; it never
+turns a tie into an automatic match.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from accord.matching.engine.candidates import (
+    BARE,
+    EXACT,
+    FEE,
+    FULL,
+    FX,
+    ID,
+    NO_RATE,
+    PREFIXED,
+    STRENGTH_WORDS,
+    Pair,
+)
+from accord.matching.engine.rules import (
+    AMOUNT,
+    AMOUNT_NAME,
+    FEE_NAME,
+    FX_AMOUNT,
+    FX_NAME,
+    IDENTIFIER,
+    PARTIAL,
+    REFERENCE,
+    REFERENCE_FEE,
+    REFERENCE_FX,
+    Rules,
+)
+
+DOUBLE_PAYMENT = "possible double payment"
+
+
+class Proposal:
+    """n lines <-> m records, with the evidence that proposes them."""
+
+    __slots__ = (
+        "auto",
+        "band",
+        "days",
+        "expected",
+        "fee",
+        "fx_rate",
+        "fx_source",
+        "ids",
+        "lines",
+        "notes",
+        "order",
+        "recs",
+        "sim",
+        "stage",
+    )
+
+    def __init__(
+        self,
+        lines: tuple[int, ...],
+        recs: tuple[int, ...],
+        band: int,
+        stage: str,
+        *,
+        auto: bool,
+        expected: int,
+    ) -> None:
+        self.lines = lines
+        self.recs = recs
+        self.band = band
+        self.stage = stage
+        self.auto = auto
+        self.expected = expected  # ledger total in the line currency
+        self.ids: tuple[str, ...] = ()
+        self.sim: float | None = None
+        self.days: int | None = None
+        self.fee = 0
+        self.fx_rate: Decimal | None = None
+        self.fx_source: str | None = None
+        self.notes: tuple[str, ...] = ()
+        self.order: tuple[object, ...] = ()
+
+    def finish(self, line_total: int) -> Proposal:
+        """Fix the sort order: band, then closeness of amount, name and date, then ids."""
+        self.order = (
+            -self.band,
+            abs(line_total - self.expected),
+            -(self.sim or 0.0),
+            abs(self.days or 0),
+            self.lines,
+            self.recs,
+        )
+        return self
+
+
+def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
+    """(band, stage, may-auto) for one line and one record, or None if not worth proposing."""
+    s, a, sim = pair.strength, pair.aclass, pair.sim
+    strong = sim is not None and sim >= rules.name_strong
+    if s >= PREFIXED:
+        if a == EXACT:
+            return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, True
+        if a == FX:
+            return (88 if pair.fx_source == "bank" else 85), REFERENCE_FX, True
+        if a == FEE:
+            return 82, REFERENCE_FEE, True
+        if a == NO_RATE:
+            return 50, REFERENCE_FX, False
+        return 55, PARTIAL, False
+    if a == EXACT:
+        if strong:
+            return (75 if s == BARE else 70), AMOUNT_NAME, True
+        if sim is not None and sim >= rules.name_weak:
+            # Close enough to block an amount-name match of a look-alike counterparty.
+            return 56, AMOUNT, False
+        if s == BARE:
+            return 40, AMOUNT, False
+        return (30 if sim is None else 20), AMOUNT, False
+    if a == FX:
+        return (64 if s == BARE else 62, FX_NAME, True) if strong else (25, FX_AMOUNT, False)
+    if a == FEE and strong:
+        return 55, FEE_NAME, False
+    return None
+
+
+def in_window(pair: Pair, rules: Rules) -> bool:
+    """The date window of the pair's kind of evidence (references allow a wider one)."""
+    if pair.days is None:
+        return True
+    if pair.strength >= PREFIXED:
+        return -rules.reference_days_before <= pair.days <= rules.reference_days_after
+    return -rules.amount_days_before <= pair.days <= rules.amount_days_after
+
+
+def one_to_one(
+    line_pos: int, line_minor: int, booked: bool, pair: Pair, label: str, rules: Rules
+) -> Proposal | None:
+    """The proposal one line and one record make on their own, if any."""
+    found = _band(pair, rules)
+    if found is None:
+        return None
+    band, stage, auto = found
+    prop = Proposal(
+        (line_pos,),
+        (pair.rec,),
+        band,
+        stage,
+        auto=auto and booked and rules.may_auto(stage),
+        expected=pair.expected,
+    )
+    if pair.strength:
+        prop.ids = (f"{STRENGTH_WORDS[pair.strength]}={label}",)
+    prop.sim, prop.days, prop.fee = pair.sim, pair.days, pair.fee
+    prop.fx_rate, prop.fx_source = pair.fx_rate, pair.fx_source
+    return prop.finish(line_minor)
+
+
+__all__ = ["FULL", "Proposal", "in_window", "one_to_one"]

@@ -1,0 +1,186 @@
+"""Turning decisions into the engine's frozen results, in a deterministic order."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
+
+from accord.kit.money import Money
+from accord.matching.engine.assign import Assignment, Decision
+from accord.matching.engine.explain import explain, money
+from accord.matching.engine.model import (
+    Alternative,
+    EngineResult,
+    Evidence,
+    Match,
+    MatchStatus,
+    UnmatchedLine,
+    UnmatchedRecord,
+)
+from accord.matching.engine.prepare import (
+    PLine,
+    PRec,
+    line_sort_key,
+    norm_account,
+    record_sort_key,
+)
+from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal
+from accord.matching.engine.rules import REVERSAL
+
+MAX_ALTERNATIVES = 5
+_CENT = Decimal("0.01")
+_CONFIDENCE = {b: (Decimal(min(b, 100)) / 100).quantize(_CENT) for b in range(102)}
+# A review never looks as sure as an automatic match.
+_REVIEW_CONFIDENCE = {b: (Decimal(min(b, 100) * 6 // 10) / 100).quantize(_CENT) for b in range(102)}
+
+
+def match_id(idents: Sequence[str], ledger_ids: Sequence[str]) -> str:
+    """Stable id: a hash of the sorted line identities and ledger ids."""
+    text = "\x1e".join(sorted(idents)) + "\x1d" + "\x1e".join(sorted(ledger_ids))
+    return "m_" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Match:
+    p = d.prop
+    mlines = [lines[i] for i in p.lines]
+    mrecs = [recs[r] for r in p.recs]
+    cur = mlines[0].currency
+    line_total = sum(pl.minor for pl in mlines)
+    difference = Money(line_total - p.expected, cur)
+    comparable = [q for q, c in d.rivals if c] if d.rivals else []
+    alternatives = _alternatives(d, lines, recs) if d.rivals else ()
+    booked = all(pl.booked for pl in mlines)
+    evidence = Evidence(
+        identifiers=p.ids,
+        amount_difference=difference,
+        days_apart=p.days,
+        name_similarity=round(p.sim, 1) if p.sim is not None else None,
+        fx_rate=p.fx_rate,
+        fx_source=p.fx_source,
+        alternatives=alternatives,
+        notes=p.notes if booked else (*p.notes, "pending line: not yet booked"),
+    )
+    status = MatchStatus.MATCHED if d.matched else MatchStatus.REVIEW
+    return Match(
+        match_id=match_id([pl.ident for pl in mlines], [pr.rec.id for pr in mrecs]),
+        status=status,
+        bank_refs=tuple(pl.line.bank_ref for pl in mlines),
+        ledger_ids=tuple(pr.rec.id for pr in mrecs),
+        rule=p.stage,
+        confidence=(_CONFIDENCE if d.matched else _REVIEW_CONFIDENCE)[p.band],
+        difference=difference,
+        explanation=explain(p, mlines, mrecs, matched=d.matched, rivals=comparable, all_recs=recs),
+        evidence=evidence,
+        lines=tuple(pl.line for pl in mlines),
+        records=tuple(pr.rec for pr in mrecs),
+    )
+
+
+def _alternatives(
+    d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]
+) -> tuple[Alternative, ...]:
+    return tuple(
+        Alternative(
+            tuple(lines[i].line.bank_ref for i in q.lines),
+            tuple(recs[r].rec.id for r in q.recs),
+            _rival_reason(q, c),
+        )
+        for q, c in d.rivals[:MAX_ALTERNATIVES]
+    )
+
+
+def _rival_reason(q: Proposal, comparable: bool) -> str:
+    kind = "as plausible" if comparable else "weaker evidence"
+    return f"{kind}: {q.stage} (strength {q.band})"
+
+
+def line_reason(
+    pl: PLine, a: Assignment, lines: Sequence[PLine], recs: Sequence[PRec], crowded: int
+) -> str:
+    """Why a bank line is left unmatched."""
+    if pl.minor == 0:
+        return "zero amount: nothing to match"
+    lost = a.lost_line.get(pl.pos)
+    if lost is not None and lost.stage == REVERSAL:
+        other = next(i for i in lost.lines if i != pl.pos)
+        owner = a.line_owner.get(other)
+        state = f", which is {_verb(owner)} for {_labels(owner, recs)}" if owner else ""
+        return f"looks like a return of bank line {lines[other].line.bank_ref}{state}"
+    if lost is not None:
+        taken = [r for r in lost.recs if r in a.rec_owner]
+        if taken:
+            owner = a.rec_owner[taken[0]]
+            verb = "matched" if owner.matched else "proposed"
+            refs = ", ".join(lines[i].line.bank_ref for i in owner.prop.lines)
+            label = recs[taken[0]].label
+            if DOUBLE_PAYMENT in lost.notes or lost.band >= 82:
+                return f"possible double payment: {label} is already {verb} for bank line {refs}"
+            return f"its best candidate {label} is {verb} for bank line {refs}"
+        return "its candidates are taken by better matches"
+    if pl.line.reversal:
+        return "returned payment: the payment it returns is not among the open lines"
+    if crowded:
+        return f"{crowded} open records have this amount and nothing singles one out"
+    return "no open record with this reference or amount"
+
+
+def _verb(d: Decision) -> str:
+    return "matched" if d.matched else "proposed"
+
+
+def _labels(d: Decision, recs: Sequence[PRec]) -> str:
+    return ", ".join(recs[r].label for r in d.prop.recs) or "a returned payment"
+
+
+def record_reason(pr: PRec, a: Assignment, lines: Sequence[PLine], recs: Sequence[PRec]) -> str:
+    """Why a ledger record is left unmatched."""
+    lost = a.lost_rec.get(pr.pos)
+    if lost is not None:
+        taken = [i for i in lost.lines if i in a.line_owner]
+        if taken:
+            owner = a.line_owner[taken[0]]
+            verb = "matched" if owner.matched else "proposed"
+            labels = ", ".join(recs[r].label for r in owner.prop.recs) or "its returned payment"
+            return (
+                f"the bank line that fits it ({lines[taken[0]].line.bank_ref}, "
+                f"{money(lines[taken[0]].minor, lines[taken[0]].currency)}) is {verb} for {labels}"
+            )
+    return "no bank line found"
+
+
+def _match_key(m: Match) -> tuple[object, ...]:
+    first = m.lines[0]
+    return (*line_sort_key(first, norm_account(first.account) or ""), m.match_id)
+
+
+def sort_result(
+    matches: Sequence[Match],
+    unmatched_lines: Sequence[UnmatchedLine],
+    unmatched_records: Sequence[UnmatchedRecord],
+) -> EngineResult:
+    """Matches by their first line's (account, date, bank_ref); leftovers in input order."""
+    return EngineResult(
+        matches=tuple(sorted(matches, key=_match_key)),
+        unmatched_lines=tuple(
+            sorted(
+                unmatched_lines,
+                key=lambda u: (
+                    *line_sort_key(u.line, norm_account(u.line.account) or ""),
+                    u.reason,
+                ),
+            )
+        ),
+        unmatched_records=tuple(
+            sorted(unmatched_records, key=lambda u: (*record_sort_key(u.record), u.reason))
+        ),
+    )
+
+
+def merge_results(results: Sequence[EngineResult]) -> EngineResult:
+    """One result from several partitions' results, in the same order `reconcile` uses."""
+    return sort_result(
+        [m for r in results for m in r.matches],
+        [u for r in results for u in r.unmatched_lines],
+        [u for r in results for u in r.unmatched_records],
+    )

@@ -1,0 +1,208 @@
+"""Normalising references and names, once per input value.
+
+References are compared as keys: upper-case letters and digits with every separator
+removed (`INV-2025-00123`, `inv 2025/00123` and `INV 2025 00123` all give `INV202500123`).
+A reference also splits into segments (maximal runs of letters or of digits); the digit
+groups without leading zeros give weaker keys for the forms people type
+(`Rechnung 123/2025`, `INV00123`).
+
+Names are compared after transliteration (Ä -> AE, ß -> SS, accents dropped), upper-casing
+and removal of legal forms (GmbH, Ltd, SARL, ...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+_SEGMENT = re.compile(r"[A-Z]+|[0-9]+")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def segments(upper_text: str) -> list[str]:
+    """Maximal runs of ASCII letters or digits of an upper-cased text."""
+    return _SEGMENT.findall(upper_text)
+
+
+def ref_key(value: str) -> str:
+    """Upper-case letters and digits of `value`, separators removed."""
+    return _NOT_ALNUM.sub("", value.upper())
+
+
+def strip_zeros(digits: str) -> str:
+    """`00123` -> `123`; `000` -> `0`."""
+    return digits.lstrip("0") or "0"
+
+
+def is_valid_rf(key: str) -> bool:
+    """True for an ISO 11649 structured creditor reference (RFnn + up to 21 characters)."""
+    if not (5 <= len(key) <= 25 and key.startswith("RF") and key[2:4].isdigit()):
+        return False
+    moved = key[4:] + key[:4]
+    digits = "".join(str(int(ch, 36)) for ch in moved)
+    return int(digits) % 97 == 1
+
+
+@dataclass(frozen=True, slots=True)
+class RefParts:
+    """The keys one reference value contributes to the indexes."""
+
+    full: str  # INV202500123
+    prefix: str  # INV, or "" when the reference starts with a digit
+    groups: tuple[str, ...]  # digit groups without leading zeros: ("2025", "123")
+    nsegments: int
+
+
+def ref_parts(value: str) -> RefParts:
+    """Split a reference into the keys used to find it in bank texts."""
+    segs = segments(value.upper())
+    prefix = segs[0] if segs and segs[0].isalpha() else ""
+    groups = tuple(strip_zeros(s) for s in segs if s.isdigit())
+    return RefParts("".join(segs), prefix, groups, len(segs))
+
+
+def groups_key(groups: tuple[str, ...] | list[str]) -> str:
+    """Order-free key of a set of digit groups: `123/2025` and `2025-00123` agree."""
+    return "|".join(sorted(groups))
+
+
+# --- names -----------------------------------------------------------------------------
+
+_TRANSLIT = str.maketrans(
+    {
+        "Ä": "AE",
+        "Ö": "OE",
+        "Ü": "UE",
+        "ẞ": "SS",
+        "Æ": "AE",
+        "Ø": "OE",
+        "Å": "AA",
+        "Œ": "OE",
+        "Þ": "TH",
+        "Ð": "D",
+        "Ł": "L",
+        "&": " ",
+    }
+)
+LEGAL_FORMS = frozenset(
+    [
+        "GMBH",
+        "MBH",
+        "AG",
+        "KG",
+        "KGAA",
+        "OHG",
+        "UG",
+        "EK",
+        "EV",
+        "GBR",
+        "SE",
+        "CO",
+        "COMPANY",
+        "CORP",
+        "CORPORATION",
+        "INC",
+        "INCORPORATED",
+        "LLC",
+        "LLP",
+        "LP",
+        "LTD",
+        "LIMITED",
+        "PLC",
+        "SARL",
+        "SAS",
+        "SASU",
+        "SA",
+        "EURL",
+        "SNC",
+        "SRL",
+        "SPA",
+        "SAPA",
+        "BV",
+        "NV",
+        "VOF",
+        "AB",
+        "AS",
+        "ASA",
+        "OY",
+        "OYJ",
+        "APS",
+        "KFT",
+        "ZRT",
+        "SP",
+        "ZOO",
+        "SRO",
+        "PTY",
+        "PTE",
+        "GES",
+        "HAFTUNGSBESCHRAENKT",
+        "AKTIENGESELLSCHAFT",
+    ]
+)
+_UMLAUT_PAIRS = (("AE", "A"), ("OE", "O"), ("UE", "U"))
+
+
+def _merge_initials(tokens: list[str]) -> list[str]:
+    """`G M B H` -> `GMBH`, `S A` -> `SA`: dotted abbreviations become one token."""
+    out: list[str] = []
+    run = ""
+    for tok in tokens:
+        if len(tok) == 1 and tok.isalpha():
+            run += tok
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(tok)
+    if run:
+        out.append(run)
+    return out
+
+
+def normalise_name(raw: str) -> str:
+    """Comparable form of a counterparty name: `Müller GmbH & Co. KG` -> `MUELLER`."""
+    text = raw.upper().translate(_TRANSLIT)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    tokens = _merge_initials(_SEGMENT.findall(text))
+    kept = [t for t in tokens if t not in LEGAL_FORMS]
+    return " ".join(kept or tokens)
+
+
+def _collapse_umlauts(name: str) -> str:
+    for long, short in _UMLAUT_PAIRS:
+        name = name.replace(long, short)
+    return name
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100 similarity of two normalised names; subsets do not score 100.
+
+    token_set_ratio is avoided on purpose: it returns 100 when one name's tokens are a
+    subset of the other's ("ACME" vs "ACME HOLDING"). A long name that is a prefix of the
+    other counts as a bank's truncation.
+    """
+    if a == b:
+        return 100.0
+    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    ca, cb = _collapse_umlauts(a), _collapse_umlauts(b)
+    if ca != a or cb != b:
+        score = max(score, fuzz.token_sort_ratio(ca, cb))
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 12 and long.startswith(short):
+        score = max(score, 95.0)
+    return float(score)
+
+
+def name_in_text(name: str, text_tokens: str) -> bool:
+    """True when a normalised name (5+ characters) appears as whole words in a text."""
+    return len(name) >= 5 and f" {name} " in text_tokens
+
+
+def text_words(raw: str) -> str:
+    """A text as space-separated normalised words, padded for whole-word search."""
+    return f" {normalise_name(raw)} "

@@ -1,0 +1,478 @@
+"""The engine on the cases issue 12 lists, one behaviour per test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from accord.matching.engine import DEFAULT_RULES, reconcile
+from accord.matching.engine.model import EngineResult, Match, MatchStatus, RecordType
+from tests.matching.engine.factories import DAY, line, rate, record
+
+MATCHED = MatchStatus.MATCHED
+REVIEW = MatchStatus.REVIEW
+
+
+def only(result: EngineResult) -> Match:
+    assert len(result.matches) == 1, result.matches
+    return result.matches[0]
+
+
+def pairs(result: EngineResult) -> set[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return {(m.status.value, m.bank_refs, m.ledger_ids) for m in result.matches}
+
+
+def test_end_to_end_id_and_amount_match_automatically() -> None:
+    result = reconcile(
+        [line("B1", "1250.00", e2e="INV-2025-00123")],
+        [record("INV-2025-00123", "1250.00"), record("INV-2025-00124", "1250.00")],
+    )
+    m = only(result)
+    assert (m.status, m.ledger_ids, m.rule) == (MATCHED, ("INV-2025-00123",), "identifier")
+    assert m.difference.minor == 0
+
+
+def test_structured_rf_reference_finds_the_record_by_its_payload() -> None:
+    result = reconcile(
+        [line("B1", "99.00", creditor_reference="RF18539007547034")],
+        [record("R-1", "99.00", reference="539007547034")],
+    )
+    assert only(result).status == MATCHED
+
+
+def test_reference_typed_in_several_forms_is_found() -> None:
+    forms = ["INV-2025-00123", "inv 2025/00123", "INV 2025 00123", "Zahlung INV202500123 ok"]
+    for text in forms:
+        result = reconcile(
+            [line("B1", "80.00", remittance=text)], [record("INV-2025-00123", "80.00")]
+        )
+        assert pairs(result) == {("matched", ("B1",), ("INV-2025-00123",))}, text
+
+
+def test_reference_without_year_after_own_prefix_is_found() -> None:
+    result = reconcile(
+        [line("B1", "80.00", remittance="INV00123")], [record("INV-2025-00123", "80.00")]
+    )
+    assert only(result).status == MATCHED
+
+
+def test_invoice_word_with_number_and_year_is_found() -> None:
+    result = reconcile(
+        [line("B1", "80.00", remittance="Rechnung 123/2025")],
+        [record("INV-2025-00123", "80.00")],
+    )
+    assert only(result).status == MATCHED
+
+
+def test_several_references_in_one_text_make_a_collective_payment() -> None:
+    result = reconcile(
+        [line("B1", "300.00", remittance="INV-1001, INV-1002 und INV-1003")],
+        [record("INV-1001", "100.00"), record("INV-1002", "120.00"), record("INV-1003", "80.00")],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (MATCHED, "collective")
+    assert m.ledger_ids == ("INV-1001", "INV-1002", "INV-1003")
+
+
+def test_collective_payment_of_some_listed_invoices_is_review() -> None:
+    result = reconcile(
+        [line("B1", "220.00", remittance="INV-1001 INV-1002 INV-1003")],
+        [record("INV-1001", "100.00"), record("INV-1002", "120.00"), record("INV-1003", "80.00")],
+    )
+    m = only(result)
+    assert m.status == REVIEW
+    assert m.ledger_ids == ("INV-1001", "INV-1002")
+
+
+def test_batch_reference_shared_by_several_bill_payments_matches_one_debit() -> None:
+    bills = [
+        record(f"BP-{i}", f"-{amt}", reference="BATCH-2025-0311", kind=RecordType.BILL_PAYMENT)
+        for i, amt in enumerate(["100.00", "250.00", "40.00"])
+    ]
+    result = reconcile([line("B1", "-390.00", remittance="SAMMLER BATCH-2025-0311")], bills)
+    m = only(result)
+    assert (m.status, len(m.ledger_ids)) == (MATCHED, 3)
+
+
+def test_instalments_that_complete_an_invoice_match_together() -> None:
+    result = reconcile(
+        [
+            line("B1", "300.00", remittance="INV-2025-00077 part 1"),
+            line("B2", "200.00", remittance="INV-2025-00077 part 2", day=DAY + timedelta(days=30)),
+        ],
+        [record("INV-2025-00077", "500.00")],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs) == (MATCHED, "instalments", ("B1", "B2"))
+
+
+def test_first_instalment_alone_is_review_and_reports_the_open_part() -> None:
+    result = reconcile(
+        [line("B1", "300.00", remittance="INV-2025-00077 part 1")],
+        [record("INV-2025-00077", "500.00")],
+    )
+    m = only(result)
+    assert m.status == REVIEW
+    assert "300.00 EUR of 500.00 EUR" in m.explanation
+    assert m.difference.minor == -20000
+
+
+def test_double_payment_earlier_transfer_pays_and_the_second_is_left_open() -> None:
+    result = reconcile(
+        [
+            line("B1", "500.00", remittance="INV-2025-00001"),
+            line("B2", "500.00", remittance="INV-2025-00001", day=DAY + timedelta(days=3)),
+        ],
+        [record("INV-2025-00001", "500.00")],
+    )
+    m = only(result)
+    assert (m.status, m.bank_refs) == (MATCHED, ("B1",))
+    (left,) = result.unmatched_lines
+    assert left.line.bank_ref == "B2"
+    assert "double payment" in left.reason
+
+
+def test_double_payment_on_the_same_day_decides_nothing() -> None:
+    result = reconcile(
+        [
+            line("B1", "500.00", remittance="INV-2025-00001"),
+            line("B2", "500.00", remittance="INV-2025-00001", entry=1),
+        ],
+        [record("INV-2025-00001", "500.00")],
+    )
+    assert [m.status for m in result.matches] == [REVIEW]
+
+
+def test_two_open_invoices_same_customer_and_amount_without_reference_is_review() -> None:
+    result = reconcile(
+        [line("B1", "500.00", name="MUELLER GMBH")],
+        [
+            record("INV-7", "500.00", name="Müller GmbH"),
+            record("INV-9", "500.00", name="Müller GmbH"),
+        ],
+    )
+    m = only(result)
+    assert m.status == REVIEW
+    assert "INV-9" in m.explanation
+    assert {a.ledger_ids for a in m.evidence.alternatives} == {("INV-9",)}
+
+
+def test_amount_and_strong_name_unique_both_ways_matches() -> None:
+    result = reconcile(
+        [line("B1", "731.20", name="MUELLER MASCHINENBAU")],
+        [
+            record("INV-7", "731.20", name="Müller Maschinenbau GmbH"),
+            record("INV-8", "731.20", name="Schmidt Logistik AG"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.ledger_ids, m.rule) == (MATCHED, ("INV-7",), "amount-name")
+
+
+def test_amount_alone_is_never_an_automatic_match() -> None:
+    result = reconcile([line("B1", "731.20")], [record("INV-7", "731.20")])
+    m = only(result)
+    assert m.status == REVIEW
+
+
+def test_trace_number_equal_to_another_invoices_digits_is_not_a_match() -> None:
+    result = reconcile(
+        [line("B1", "64.00", remittance="ACH CREDIT TRACE# 4711 0815", name="Acme Corp")],
+        [record("4711", "990.00", name="Acme Corp"), record("7000", "12.00")],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
+def test_bare_number_with_amount_but_no_name_is_review() -> None:
+    result = reconcile(
+        [line("B1", "64.00", remittance="20250311 471100")], [record("471100", "64.00")]
+    )
+    assert only(result).status == REVIEW
+
+
+def test_reference_cut_at_the_bank_limit_is_not_proof() -> None:
+    text = ("X" * 126) + " INV-2025-0012"  # the payer wrote INV-2025-00123
+    assert len(text) >= DEFAULT_RULES.truncation_length
+    result = reconcile([line("B1", "64.00", remittance=text)], [record("INV-2025-0012", "64.00")])
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
+def test_reference_before_the_cut_still_counts() -> None:
+    text = "INV-2025-00123 " + ("Y" * 130)
+    result = reconcile([line("B1", "64.00", remittance=text)], [record("INV-2025-00123", "64.00")])
+    assert only(result).status == MATCHED
+
+
+def test_known_fee_deduction_with_reference_matches_with_the_difference() -> None:
+    result = reconcile(
+        [line("B1", "997.50", remittance="INV-2025-00500")], [record("INV-2025-00500", "1000.00")]
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.difference.minor) == (MATCHED, "reference-fee", -250)
+
+
+def test_fee_deduction_without_reference_is_only_review() -> None:
+    result = reconcile(
+        [line("B1", "997.50", name="ACME GMBH")], [record("INV-5", "1000.00", name="Acme GmbH")]
+    )
+    assert only(result).status == REVIEW
+
+
+def test_cross_currency_with_the_banks_instructed_amount() -> None:
+    result = reconcile(
+        [line("B1", "921.66", remittance="INV-US-1001", instructed=("1000.00", "USD"))],
+        [record("INV-US-1001", "1000.00", currency="USD")],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.evidence.fx_source) == (MATCHED, "reference-fx", "bank")
+    assert m.difference.minor == 0
+
+
+def test_cross_currency_with_the_rates_file_within_tolerance() -> None:
+    rates = [rate(DAY - timedelta(days=2), "USD", "EUR", "0.92")]
+    result = reconcile(
+        [line("B1", "915.00", remittance="INV-US-1001")],
+        [record("INV-US-1001", "1000.00", currency="USD")],
+        rates=rates,
+    )
+    m = only(result)
+    assert (m.status, m.evidence.fx_source) == (MATCHED, "rates-file")
+    assert m.difference.minor == 915_00 - 920_00
+
+
+def test_cross_currency_outside_tolerance_is_review() -> None:
+    rates = [rate(DAY, "EUR", "USD", "1.10")]  # the inverse pair is used
+    result = reconcile(
+        [line("B1", "850.00", remittance="INV-US-1001")],
+        [record("INV-US-1001", "1000.00", currency="USD")],
+        rates=rates,
+    )
+    assert only(result).status == REVIEW
+
+
+def test_stale_rate_is_not_used() -> None:
+    rates = [rate(DAY - timedelta(days=30), "USD", "EUR", "0.92")]
+    result = reconcile(
+        [line("B1", "920.00", remittance="INV-US-1001")],
+        [record("INV-US-1001", "1000.00", currency="USD")],
+        rates=rates,
+    )
+    assert only(result).status == REVIEW
+
+
+def test_payout_id_quoted_by_the_bank_matches_the_payout_record() -> None:
+    result = reconcile(
+        [line("B1", "4812.33", remittance="STRIPE PAYOUT po_1OaBcD2eFgH3 TRANSFER")],
+        [record("po_1OaBcD2eFgH3", "4812.33", kind=RecordType.PAYOUT)],
+    )
+    assert only(result).status == MATCHED
+
+
+def test_refund_debit_matches_the_refund_record() -> None:
+    result = reconcile(
+        [line("B1", "-45.00", remittance="Refund RF-2025-0042", name="Jane Doe")],
+        [
+            record("RF-2025-0042", "-45.00", kind=RecordType.REFUND),
+            record("INV-1", "45.00"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.ledger_ids) == (MATCHED, ("RF-2025-0042",))
+
+
+def test_returned_payment_pairs_with_the_credit_it_returns() -> None:
+    result = reconcile(
+        [
+            line("B1", "500.00", remittance="INV-2025-00001", e2e="E2E-77"),
+            line("B2", "-500.00", e2e="E2E-77", reversal=True, day=DAY + timedelta(days=4)),
+        ],
+        [record("INV-2025-00001", "500.00")],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs, m.ledger_ids) == (MATCHED, "reversal", ("B1", "B2"), ())
+    (left,) = result.unmatched_records
+    assert left.record.id == "INV-2025-00001"
+
+
+def test_debit_cancelling_an_earlier_credit_with_the_same_reference_is_flagged() -> None:
+    result = reconcile(
+        [
+            line("B1", "500.00", remittance="INV-2025-00001"),
+            line(
+                "B2",
+                "-500.00",
+                remittance="RUECKLASTSCHRIFT INV-2025-00001",
+                day=DAY + timedelta(days=4),
+            ),
+        ],
+        [record("INV-2025-00001", "500.00")],
+    )
+    m = only(result)
+    assert (m.bank_refs, m.ledger_ids) == (("B1",), ("INV-2025-00001",))
+    (left,) = result.unmatched_lines
+    assert left.line.bank_ref == "B2"
+    assert "return of bank line B1" in left.reason
+
+
+def test_over_payment_with_reference_matches_and_shows_the_excess() -> None:
+    result = reconcile(
+        [line("B1", "600.00", remittance="INV-2025-00001")], [record("INV-2025-00001", "500.00")]
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.difference.minor) == (MATCHED, "overpayment", 10000)
+    assert "over-pays" in m.explanation
+
+
+def test_over_payment_whose_excess_fits_another_open_record_is_review() -> None:
+    result = reconcile(
+        [line("B1", "600.00", remittance="INV-2025-00001")],
+        [record("INV-2025-00001", "500.00"), record("INV-2025-00002", "100.00")],
+    )
+    assert [m.status for m in result.matches] == [REVIEW]
+
+
+def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
+    result = reconcile(
+        [line("B1", "330.00", name="BETA HANDEL GMBH")],
+        [
+            record("INV-1", "100.00", name="Beta Handel GmbH"),
+            record("INV-2", "230.00", name="Beta Handel GmbH"),
+            record("INV-3", "75.00", name="Beta Handel GmbH"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+
+
+def test_names_as_banks_print_them_match() -> None:
+    result = reconcile(
+        [line("B1", "210.00", name="STRASSENBAU KOENIGSBERGER GES.M.B.H.")],
+        [record("INV-1", "210.00", name="Straßenbau Königsberger GmbH")],
+    )
+    assert only(result).status == MATCHED
+
+
+def test_name_sharing_one_word_and_legal_form_is_not_strong() -> None:
+    result = reconcile(
+        [line("B1", "210.00", name="ACME TRADING GMBH")],
+        [record("INV-1", "210.00", name="Acme Consulting GmbH")],
+    )
+    assert only(result).status == REVIEW
+
+
+def test_bank_fee_and_unpaid_invoice_stay_unmatched_with_reasons() -> None:
+    result = reconcile(
+        [line("B1", "-12.50", remittance="KONTOFUEHRUNG")], [record("INV-1", "800.00")]
+    )
+    assert not result.matches
+    assert result.unmatched_lines[0].reason == "no open record with this reference or amount"
+    assert result.unmatched_records[0].reason == "no bank line found"
+
+
+def test_pending_line_is_never_matched_automatically() -> None:
+    result = reconcile(
+        [line("B1", "80.00", remittance="INV-2025-00123", pending=True)],
+        [record("INV-2025-00123", "80.00")],
+    )
+    assert only(result).status == REVIEW
+
+
+def test_record_for_another_account_is_not_a_candidate() -> None:
+    result = reconcile(
+        [line("B1", "80.00", remittance="INV-2025-00123")],
+        [record("INV-2025-00123", "80.00", account="GB29NWBK60161331926819")],
+    )
+    assert not result.matches
+
+
+def test_conflicting_identifiers_for_one_record_are_review() -> None:
+    result = reconcile(
+        [
+            line("B1", "80.00", e2e="INV-2025-00123"),
+            line("B2", "80.00", remittance="Rechnung 123/2025"),
+        ],
+        [record("INV-2025-00123", "80.00")],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
+def test_match_id_is_stable_and_hash_shaped() -> None:
+    lines = [line("B1", "80.00", remittance="INV-2025-00123")]
+    records = [record("INV-2025-00123", "80.00")]
+    first = only(reconcile(lines, records)).match_id
+    assert first == only(reconcile(lines, records)).match_id
+    assert first.startswith("m_")
+    assert len(first) == 18
+
+
+def test_look_alike_counterparty_with_the_same_amount_blocks_automatic_matching() -> None:
+    result = reconcile(
+        [line("B1", "500.00", name="MUELLER GMBH")],
+        [
+            record("INV-7", "500.00", name="Müller GmbH"),
+            record("INV-8", "500.00", name="Mueller Bau GmbH"),
+        ],
+    )
+    assert only(result).status == REVIEW
+
+
+def test_unpaid_direct_debit_with_the_same_end_to_end_id_pairs_with_its_credit() -> None:
+    result = reconcile(
+        [
+            line("B1", "49.90", e2e="DD-2025-00000009", remittance="Lastschrift RE-54/2025"),
+            line(
+                "B2",
+                "-49.90",
+                e2e="DD-2025-00000009",
+                remittance="RUECKLASTSCHRIFT AC04 Lastschrift RE-54/2025",
+                day=DAY + timedelta(days=3),
+            ),
+        ],
+        [record("RE-54/2025", "49.90", reference="DD-2025-00000009")],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (MATCHED, "reversal", ())
+    assert [u.record.id for u in result.unmatched_records] == ["RE-54/2025"]
+
+
+def test_list_cut_mid_word_is_completed_by_the_exact_remainder() -> None:
+    text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
+    result = reconcile(
+        [line("B1", "350.00", remittance=text, name="MUELLER DISTRIBUTION GMBH")],
+        [
+            record("INV-2025-00018", "100.00", name="Mueller Distribution GmbH"),
+            record("INV-2025-00019", "200.00", name="Mueller Distribution GmbH"),
+            record("INV-2025-00020", "50.00", name="Mueller Distribution GmbH"),
+            record("INV-2025-00021", "70.00", name="Mueller Distribution GmbH"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (MATCHED, "collective")
+    assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019", "INV-2025-00020")
+
+
+def test_bare_invoice_numbers_with_exact_total_and_name_make_a_collective() -> None:
+    result = reconcile(
+        [line("B1", "300.00", remittance="100008 100009", name="BAECKER ELEKTRO")],
+        [
+            record("100008", "120.00", name="Bäcker Elektro GmbH"),
+            record("100009", "180.00", name="Bäcker Elektro GmbH"),
+        ],
+    )
+    assert (only(result).status, only(result).rule) == (MATCHED, "collective")
+
+
+def test_bare_invoice_numbers_without_the_name_are_not_automatic() -> None:
+    result = reconcile(
+        [line("B1", "300.00", remittance="100008 100009")],
+        [record("100008", "120.00"), record("100009", "180.00")],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
+def test_own_prefix_wins_over_another_series_with_the_same_digits() -> None:
+    result = reconcile(
+        [line("B1", "362.31", remittance="Kd-Nr 5000034 Inv.-Nr. 2025-00165 Rate 2/2")],
+        [record("INV-2025-00165", "362.31"), record("RE-165/2025", "362.31")],
+    )
+    assert only(result).ledger_ids == ("INV-2025-00165",)
+    assert only(result).status == MATCHED
