@@ -7,7 +7,7 @@ import sys
 import typer
 
 from accord import __version__
-from accord.cli import db, server
+from accord.cli import db, reconcile, server
 from accord.kit.errors import AccordError
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command()(server.serve)
 app.command()(server.demo)
+app.command("reconcile")(reconcile.reconcile_command)
 
 
 @app.command()

@@ -1,0 +1,18 @@
+"""Checksums of input files, recorded in summary.json and used to spot a file given twice."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from accord.reconciliation.files.errors import InputFileError
+
+
+def sha256_of(path: Path, *, file: str | None = None) -> str:
+    """Hex SHA-256 of a file's bytes, or InputFileError when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        name = file if file is not None else str(path)
+        raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None

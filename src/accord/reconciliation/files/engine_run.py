@@ -1,0 +1,55 @@
+"""Run the matching engine over a job's lines and records, on two cores when it pays."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+
+from accord.ingest.parsers.model import BankLine
+from accord.matching.engine import merge_results, partitions, reconcile
+from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
+from accord.matching.engine.rules import Rules
+from accord.reconciliation.files.parallel import map_split
+
+# The worker's share of lines + records below which one process is as fast. Measured (CPU
+# seconds, 50k lines + 50k records): matching 4.1, sending the result back 1.1 + 0.9.
+PARALLEL_MIN_ITEMS = 20_000
+
+Group = tuple[list[BankLine], list[LedgerRecord]]
+
+
+def run_engine(
+    lines: Sequence[BankLine],
+    records: Sequence[LedgerRecord],
+    *,
+    rates: Sequence[Rate],
+    rules: Rules,
+) -> EngineResult:
+    """The engine's result for all lines and records.
+
+    Independent groups (the engine's `partitions`) go half to a worker process when the
+    worker's half is large; otherwise one call does it all. Same inputs, same result.
+    """
+    if len(lines) + len(records) < 2 * PARALLEL_MIN_ITEMS:
+        return reconcile(lines, records, rates=rates, rules=rules)
+    groups = partitions(lines, records)
+    if len(groups) < 2:
+        return reconcile(lines, records, rates=rates, rules=rules)
+    match_group = functools.partial(_reconcile_group, rates=tuple(rates), rules=rules)
+    weights = [len(group_lines) + len(group_records) for group_lines, group_records in groups]
+    results = map_split(
+        match_group, groups, weights, min_share=PARALLEL_MIN_ITEMS, shared=_inputs_of
+    )
+    return merge_results(results)
+
+
+def _inputs_of(group: Group) -> Iterator[BankLine | LedgerRecord]:
+    # A result holds the group's own lines and records; they need not travel back.
+    lines, records = group
+    yield from lines
+    yield from records
+
+
+def _reconcile_group(group: Group, *, rates: tuple[Rate, ...], rules: Rules) -> EngineResult:
+    lines, records = group
+    return reconcile(lines, records, rates=rates, rules=rules)

@@ -1,0 +1,179 @@
+"""The whole `accord reconcile` job: read every input, run the engine, publish the outputs.
+
+Nothing is written until every input has been read and matched; the output folder then
+appears (or is replaced) at once. Same inputs, same bytes, whatever the statement order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from accord.matching.engine.model import EngineResult, MatchStatus, Rate
+from accord.matching.engine.rules import DEFAULT_RULES, Rules
+from accord.reconciliation.files import outputs
+from accord.reconciliation.files.digest import sha256_of
+from accord.reconciliation.files.engine_run import run_engine
+from accord.reconciliation.files.ledger_csv import Ledger, read_ledger
+from accord.reconciliation.files.outdir import check_out_dir, publish
+from accord.reconciliation.files.rates_csv import read_rates
+from accord.reconciliation.files.rules_toml import read_rules
+from accord.reconciliation.files.statements import Statements, read_statements
+from accord.reconciliation.files.summary import InputFile, build_summary
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """What a finished job wrote, in numbers."""
+
+    out: Path
+    lines: int
+    records: int
+    matched: int  # rows of matches.csv with status matched
+    review: int
+    unmatched_lines: int
+    unmatched_records: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    statements: Statements
+    ledger: Ledger
+    ledger_sha256: str
+    rates: tuple[Rate, ...]
+    rules: Rules
+
+
+def run_reconcile(
+    statements: Sequence[Path],
+    *,
+    ledger: Path,
+    out: Path,
+    rates: Path | None = None,
+    rules: Path | None = None,
+    csv_profile: str | None = None,
+    allow_unbalanced: bool = False,
+    progress: Progress | None = None,
+) -> JobResult:
+    """Reconcile statement files against a ledger file and write the results into `out`.
+
+    Raises BadInput (naming file and line) for any input that cannot be read completely,
+    OutputDirError when `out` holds other files, OutputWriteError when writing fails; in
+    each case `out` is left as it was.
+    """
+    say = progress or _quiet
+    check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
+    with _no_gc():
+        read = _read_inputs(statements, ledger, rates, rules, csv_profile, allow_unbalanced, say)
+    with _frozen_gc():
+        say(f"matching {len(read.statements.lines)} lines with {len(read.ledger.records)} records")
+        result = run_engine(
+            read.statements.lines, read.ledger.records, rates=read.rates, rules=read.rules
+        )
+        say(f"{len(result.matches)} matches; writing {out}")
+        options = {"allow_unbalanced": allow_unbalanced, "csv_profile": csv_profile}
+        _write(out, read, result, rates=rates, rules=rules, options=options)
+    return _result(out, read, result)
+
+
+def _read_inputs(
+    statements: Sequence[Path],
+    ledger: Path,
+    rates: Path | None,
+    rules: Path | None,
+    csv_profile: str | None,
+    allow_unbalanced: bool,
+    say: Progress,
+) -> _Inputs:
+    say(f"reading {len(statements)} statement file(s)")
+    read = read_statements(statements, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced)
+    say(f"read {len(read.lines)} bank lines; reading {ledger}")
+    book = read_ledger(ledger)
+    say(f"read {len(book.records)} ledger records")
+    return _Inputs(
+        statements=read,
+        ledger=book,
+        ledger_sha256=sha256_of(ledger),
+        rates=read_rates(rates) if rates is not None else (),
+        rules=read_rules(rules) if rules is not None else DEFAULT_RULES,
+    )
+
+
+def _write(
+    out: Path,
+    read: _Inputs,
+    result: EngineResult,
+    *,
+    rates: Path | None,
+    rules: Path | None,
+    options: Mapping[str, object],
+) -> None:
+    summary = build_summary(
+        statements=read.statements,
+        ledger=read.ledger,
+        ledger_sha256=read.ledger_sha256,
+        rates=_input(rates),
+        rules=_input(rules),
+        result=result,
+        rule_set=read.rules,
+        options=options,
+    )
+    line_order = {line.bank_ref: i for i, line in enumerate(read.statements.lines)}
+    write = functools.partial(
+        outputs.write_outputs,
+        result=result,
+        ledger=read.ledger,
+        line_order=line_order,
+        summary=summary,
+    )
+    publish(out, write, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    # Reading builds millions of acyclic objects; each automatic collection would rescan
+    # all of them (measured: 6.0 s instead of 3.7 s for a 1M-row ledger).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _frozen_gc() -> Iterator[None]:
+    # The inputs live until the end: keep them out of the collections the engine triggers.
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _input(path: Path | None) -> InputFile | None:
+    return InputFile(str(path), sha256_of(path)) if path is not None else None
+
+
+def _result(out: Path, read: _Inputs, result: EngineResult) -> JobResult:
+    statuses = [match.status for match in result.matches]
+    return JobResult(
+        out=out,
+        lines=len(read.statements.lines),
+        records=len(read.ledger.records),
+        matched=statuses.count(MatchStatus.MATCHED),
+        review=statuses.count(MatchStatus.REVIEW),
+        unmatched_lines=len(result.unmatched_lines),
+        unmatched_records=len(result.unmatched_records),
+    )
+
+
+def _quiet(message: str) -> None:
+    """Progress sink that drops every message."""

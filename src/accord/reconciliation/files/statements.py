@@ -1,0 +1,125 @@
+"""Read the statement files of a job: checked, in a fixed order, with unique bank refs."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from accord.ingest.parsers import CsvProfile, ParsedFile, load_profile, read_statement_file
+from accord.ingest.parsers.model import BankLine
+from accord.reconciliation.files.digest import sha256_of
+from accord.reconciliation.files.errors import InputFileError
+from accord.reconciliation.files.parallel import map_split
+
+# The worker's share (bytes of statement files) below which parsing in a second process
+# saves little. Measured (CPU seconds, 100k camt entries, 45 MB): parsing 4.1, sending the
+# lines back about 1.0 + 0.4.
+PARALLEL_MIN_BYTES = 4_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFile:
+    file: str  # the path as given on the command line
+    sha256: str
+    parsed: ParsedFile
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """Files sorted by (name, checksum); lines in that file order, bank refs made unique."""
+
+    files: tuple[StatementFile, ...]
+    lines: tuple[BankLine, ...]
+    renamed_refs: int  # lines whose bank ref was shared and got a `#n` suffix
+
+
+def read_statements(
+    paths: Sequence[Path], *, csv_profile: str | None = None, allow_unbalanced: bool = False
+) -> Statements:
+    """Parse every statement file completely, or raise the first file's error.
+
+    The order of `paths` does not matter. The same file given twice (same bytes) is an error:
+    its lines would be matched twice.
+    """
+    if not paths:
+        raise InputFileError("STATEMENT", None, "no statement file given")
+    named = sorted((str(path), sha256_of(path), path) for path in paths)
+    _refuse_duplicates([(name, digest) for name, digest, _ in named])
+    profile = load_profile(csv_profile) if csv_profile is not None else None
+    parse = functools.partial(_parse, csv_profile=profile, allow_unbalanced=allow_unbalanced)
+    jobs = [(path, name) for name, _, path in named]
+    weights = [_size(path) for path in (path for _, _, path in named)]
+    parsed = map_split(parse, jobs, weights, min_share=PARALLEL_MIN_BYTES)
+    files = tuple(
+        StatementFile(name, digest, result)
+        for (name, digest, _), result in zip(named, parsed, strict=True)
+    )
+    lines = [line for f in files for s in f.parsed.statements for line in s.lines]
+    unique, renamed = unique_refs(lines)
+    return Statements(files, tuple(unique), renamed)
+
+
+def _parse(
+    job: tuple[Path, str], *, csv_profile: CsvProfile | None, allow_unbalanced: bool
+) -> ParsedFile:
+    path, name = job
+    try:
+        with path.open("rb") as handle:
+            return read_statement_file(
+                handle, filename=name, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
+            )
+    except OSError as exc:
+        raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _refuse_duplicates(named: Sequence[tuple[str, str]]) -> None:
+    first: dict[str, str] = {}
+    for name, digest in named:
+        if digest in first:
+            raise InputFileError(
+                name,
+                None,
+                f"same content as {first[digest]}: a statement given twice would "
+                "have its lines matched twice",
+            )
+        first[digest] = name
+
+
+def unique_refs(lines: Sequence[BankLine]) -> tuple[list[BankLine], int]:
+    """The lines with every shared bank ref suffixed `#1`, `#2`, ... in line order.
+
+    Banks reuse references (MT940 `NONREF`), and derived refs repeat when two files carry
+    statements with the same id; the outputs name lines by ref, so each must be unique.
+    """
+    counts = Counter(line.bank_ref for line in lines)
+    shared = {ref for ref, count in counts.items() if count > 1}
+    if not shared:
+        return list(lines), 0
+    taken = set(counts)
+    seen: Counter[str] = Counter()
+    result: list[BankLine] = []
+    for line in lines:
+        if line.bank_ref in shared:
+            line = dataclasses.replace(line, bank_ref=_next_ref(line.bank_ref, seen, taken))
+        result.append(line)
+    return result, sum(counts[ref] for ref in shared)
+
+
+def _next_ref(ref: str, seen: Counter[str], taken: set[str]) -> str:
+    while True:
+        seen[ref] += 1
+        candidate = f"{ref}#{seen[ref]}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate

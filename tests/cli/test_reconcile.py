@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from accord.cli import reconcile as reconcile_cli
+from accord.reconciliation.files.errors import OutputWriteError
+from tests.reconciliation.files.builders import Entry, camt053, ledger_csv, write
+from tests.samples import sample
+
+app = typer.Typer()
+app.command()(reconcile_cli.reconcile_command)
+runner = CliRunner()
+
+ENTRIES = [Entry("250.00", "2025-01-10", "BR-1", "INV-2025-001", "ACME GMBH")]
+LEDGER = ledger_csv(["INV-2025-001,2025-01-02,250.00,EUR,,Acme GmbH,INV-2025-001,invoice,,"])
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    return write(tmp_path / "s.xml", camt053("S1", ENTRIES)), write(tmp_path / "l.csv", LEDGER)
+
+
+def run(*args: object) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_success_exits_0_and_reports_on_stdout_only(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    statement, ledger = files
+    code, stdout, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out")
+    assert (code, stderr) == (0, "")
+    assert stdout.startswith("1 bank lines, 1 ledger records: 1 matched, 0 for review")
+    assert (tmp_path / "out" / "matches.csv").is_file()
+
+
+def test_bad_ledger_exits_2_with_one_line_naming_file_and_line(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    statement, _ = files
+    ledger = write(tmp_path / "bad.csv", ledger_csv(["A,2025-01-02,,EUR,,,,,,"]))
+    code, stdout, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out")
+    assert code == 2
+    assert stdout == ""
+    assert stderr == f"accord reconcile: error: {ledger}: line 2: amount is empty: expected a " \
+        "signed decimal with '.' and at most 2 decimals for EUR, like -1234.50\n"  # fmt: skip
+    assert not (tmp_path / "out").exists()
+
+
+def test_unbalanced_statement_exits_2_giving_both_figures_unless_allowed(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    _, ledger = files
+    odd = write(tmp_path / "odd.xml", camt053("S1", ENTRIES, closing_offset="1.00"))
+    code, _, stderr = run(odd, "--ledger", ledger, "--out", tmp_path / "out")
+    assert code == 2
+    assert "1250.00 EUR, but the closing balance is 1251.00 EUR" in stderr
+    code, _, _ = run(odd, "--ledger", ledger, "--out", tmp_path / "out", "--allow-unbalanced")
+    assert code == 0
+
+
+def test_missing_ledger_option_is_a_usage_error(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    statement, _ = files
+    code, _, stderr = run(statement, "--out", tmp_path / "out")
+    assert code == 2
+    assert "--ledger" in stderr
+
+
+def test_out_holding_other_files_exits_2(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    statement, ledger = files
+    code, _, stderr = run(statement, "--ledger", ledger, "--out", tmp_path)
+    assert code == 2
+    assert "holds files that are not the output of a previous" in stderr
+
+
+def test_csv_statement_is_read_with_a_profile(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    _, ledger = files
+    export = sample("csv/oca-paypal-statement_en.csv")
+    code, _, stderr = run(export, "--ledger", ledger, "--out", tmp_path / "out")
+    assert code == 2
+    assert "--csv-profile" in stderr
+    code, stdout, _ = run(
+        export, "--csv-profile", "paypal-statement", "--ledger", ledger, "--out", tmp_path / "out"
+    )
+    assert code == 0
+    assert stdout.startswith("26 bank lines")
+
+
+def test_internal_error_exits_1_with_a_short_message_and_traceback_only_on_debug(
+    tmp_path: Path, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reconcile_cli, "run_reconcile", broken)
+    statement, ledger = files
+    code, _, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out")
+    assert code == 1
+    assert stderr.count("\n") == 1
+    assert "internal error (RuntimeError: boom)" in stderr
+    code, _, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out", "--debug")
+    assert code == 1
+    assert "Traceback" in stderr
+
+
+def test_write_failure_exits_3(
+    tmp_path: Path, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OutputWriteError("--out out: cannot write the results: No space left on device")
+
+    monkeypatch.setattr(reconcile_cli, "run_reconcile", full)
+    statement, ledger = files
+    code, _, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out")
+    assert code == 3
+    assert "No space left on device" in stderr

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from accord.ingest.parsers.model import (
+    BankLine,
+    LineStatus,
+    Party,
+    SourceLocation,
+    TransactionCode,
+)
+from accord.kit.money import Money
+from accord.matching.engine.model import (
+    EngineResult,
+    Evidence,
+    LedgerRecord,
+    Match,
+    MatchStatus,
+    UnmatchedLine,
+    UnmatchedRecord,
+)
+from accord.reconciliation.files.ledger_csv import Ledger
+from accord.reconciliation.files.outputs import (
+    BANK_COLUMNS,
+    MATCH_COLUMNS,
+    bank_row,
+    match_row,
+    transaction_code_text,
+    write_outputs,
+)
+
+
+def line(ref: str, minor: int = 1000, **extra: object) -> BankLine:
+    return BankLine(
+        bank_ref=ref,
+        account="DE89370400440532013000",
+        amount=Money(minor, "EUR"),
+        booking_date=date(2025, 1, 2),
+        value_date=None,
+        status=LineStatus.BOOKED,
+        source=SourceLocation("stmt.xml", 0, 0, path="/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def match(match_id: str, refs: tuple[str, ...], ids: tuple[str, ...], **extra: object) -> Match:
+    values: dict[str, object] = {
+        "status": MatchStatus.MATCHED,
+        "rule": "reference",
+        "confidence": Decimal("0.9"),
+        "difference": Money(-250, "EUR"),
+        "explanation": "Reference INV-1 quoted;\nsame amount.",
+        "evidence": Evidence(),
+    }
+    values.update(extra)
+    return Match(match_id, bank_refs=refs, ledger_ids=ids, **values)  # type: ignore[arg-type]
+
+
+def test_match_row_formats_confidence_difference_and_one_line_explanation() -> None:
+    row = match_row(match("m1", ("B1", "B2"), ("INV-1",)))
+    assert row == [
+        "m1", "matched", "B1;B2", "INV-1", "reference", "0.90", "-2.50",
+        "Reference INV-1 quoted; same amount.",
+    ]  # fmt: skip
+    assert len(row) == len(MATCH_COLUMNS)
+
+
+def test_bank_row_has_a_value_for_every_column() -> None:
+    bank = line(
+        "B1",
+        counterparty=Party(name="ACME GMBH", account="DE02120300000000202051"),
+        instructed_amount=Money(1100, "USD"),
+        exchange_rate=Decimal("1.1"),
+        transaction_code=TransactionCode("PMNT", "RCDT", "ESCT", "NTRF", "SWIFT"),
+        remittance="INV 1",
+    )
+    row = dict(zip(BANK_COLUMNS, bank_row(bank, "no open record"), strict=True))
+    assert row["amount"] == "10.00"
+    assert row["counterparty"] == "ACME GMBH"
+    assert (row["instructed_amount"], row["instructed_currency"]) == ("11.00", "USD")
+    assert row["transaction_code"] == "PMNT/RCDT/ESCT SWIFT:NTRF"
+    assert row["source"] == "stmt.xml: /Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"
+    assert row["bank_ref_derived"] == "false"
+    assert row["reason"] == "no open record"
+
+
+def test_transaction_code_without_code_is_blank() -> None:
+    assert transaction_code_text(None) == ""
+    assert transaction_code_text(TransactionCode(proprietary="166")) == "166"
+
+
+def test_write_outputs_orders_rows_by_statement_line_and_ledger_order(tmp_path: Path) -> None:
+    lines = [line("B1"), line("B2"), line("B3")]
+    records = [
+        LedgerRecord("R1", date(2025, 1, 1), Money(1000, "EUR"), metadata={"note": "n1"}),
+        LedgerRecord("R2", date(2025, 1, 1), Money(2000, "EUR"), metadata={"note": "n,2"}),
+    ]
+    result = EngineResult(
+        matches=(match("m2", ("B3",), ("R1",)), match("m1", ("B1",), ())),
+        unmatched_lines=(UnmatchedLine(lines[1], "no record"),),
+        unmatched_records=(
+            UnmatchedRecord(records[1], "not paid"),
+            UnmatchedRecord(records[0], "x"),
+        ),
+    )
+    ledger = Ledger("ledger.csv", ("id", "note", "date", "amount", "currency"), tuple(records))
+    write_outputs(
+        tmp_path,
+        result=result,
+        ledger=ledger,
+        line_order={"B1": 0, "B2": 1, "B3": 2},
+        summary={"b": 1, "a": "é"},
+    )
+    with (tmp_path / "matches.csv").open(newline="") as handle:
+        assert [r[0] for r in csv.reader(handle)] == ["match_id", "m1", "m2"]
+    assert (tmp_path / "unmatched_ledger.csv").read_bytes() == (
+        b"id,note,date,amount,currency,reason\n"
+        b"R1,n1,2025-01-01,10.00,EUR,x\n"
+        b'R2,"n,2",2025-01-01,20.00,EUR,not paid\n'
+    )
+    bank = (tmp_path / "unmatched_bank.csv").read_text().splitlines()
+    assert bank[0] == ",".join(BANK_COLUMNS)
+    assert bank[1].startswith("B2,false,")
+    assert (tmp_path / "summary.json").read_text(
+        encoding="utf-8"
+    ) == '{\n  "a": "é",\n  "b": 1\n}\n'
+    assert json.loads((tmp_path / "summary.json").read_text()) == {"a": "é", "b": 1}

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accord.kit.errors import BadInput
+from accord.reconciliation.files import parallel
+from accord.reconciliation.files.parallel import dumps, loads, map_split, split_two
+
+
+def square_with_pid(value: int) -> tuple[int, int]:
+    if value < 0:
+        raise BadInput(f"negative: {value}")
+    if value == 99:
+        raise ValueError("a bug")
+    return value * value, os.getpid()
+
+
+def test_split_two_balances_the_heaviest_items() -> None:
+    here, there = split_two([5, 1, 4, 3])
+    assert (sorted(here), sorted(there)) == ([0, 1], [2, 3])
+
+
+def test_small_work_stays_in_this_process() -> None:
+    results = map_split(square_with_pid, [1, 2, 3], [1, 1, 1], min_share=10)
+    assert [value for value, _ in results] == [1, 4, 9]
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+@pytest.fixture
+def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_large_work_uses_a_worker_and_keeps_input_order() -> None:
+    results = map_split(square_with_pid, [1, 2, 3, 4], [10, 10, 10, 10], min_share=10)
+    assert [value for value, _ in results] == [1, 4, 9, 16]
+    assert len({pid for _, pid in results}) == 2
+
+
+def test_busy_machine_keeps_large_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: False)
+    results = map_split(square_with_pid, [1, 2], [10, 10], min_share=1)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_first_error_in_input_order_wins_wherever_it_ran() -> None:
+    # Item 0 runs here (heaviest), items 1 and 2 in the worker; the worker's item 1 fails first.
+    with pytest.raises(BadInput, match="negative: -1"):
+        map_split(square_with_pid, [3, -1, -2], [30, 20, 10], min_share=1)
+    with pytest.raises(ValueError, match="a bug"):
+        map_split(square_with_pid, [99, -1], [30, 20], min_share=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    label: str
+    items: tuple[object, ...]
+
+
+def test_dumps_sends_shared_objects_as_references() -> None:
+    kept = Box("kept", (1, 2))
+    value = Box("outer", (kept, Box("new", ())))
+    data = dumps(value, shared=[kept])
+    mine = Box("kept", (1, 2))
+    back = loads(data, shared=[mine])
+    assert back == value
+    assert back.items[0] is mine
