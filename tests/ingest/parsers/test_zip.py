@@ -135,3 +135,12 @@ def test_a_bad_member_names_the_archive_and_member() -> None:
     archive = make_zip({"bad.xml": document(entry("1,00"))})
     with pytest.raises(StatementParseError, match=r"bank\.zip!bad\.xml: /Document/"):
         read_statement_file(archive, filename="bank.zip")
+
+
+def test_a_member_without_a_name_is_a_parse_error() -> None:
+    """Found by bench/fuzz_parsers.py: zipfile itself fails on an empty member name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(""), b"x")
+    with pytest.raises(StatementParseError, match="member without a name"):
+        read_statement_file(buffer.getvalue(), filename="a.zip")

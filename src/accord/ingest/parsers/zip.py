@@ -54,10 +54,11 @@ _ZIP_ERRORS = (
 
 def _members(archive: zipfile.ZipFile, filename: str, limits: ZipLimits) -> list[zipfile.ZipInfo]:
     """The file members in name order, without folders and macOS resource forks."""
+    infos = archive.infolist()
+    if any(not info.filename for info in infos):
+        raise StatementParseError(filename, None, "ZIP has a member without a name")
     members = [
-        info
-        for info in archive.infolist()
-        if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+        info for info in infos if not info.is_dir() and not info.filename.startswith("__MACOSX/")
     ]
     if len(members) > limits.max_members:
         raise StatementParseError(
