@@ -75,7 +75,14 @@ def _fuzz(fmt: str, seconds: int) -> None:
             raise
 
     corpus = _corpus(fmt)
-    argv = [sys.argv[0], str(corpus), f"-max_total_time={seconds}", "-rss_limit_mb=4096"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    argv = [
+        sys.argv[0],
+        str(corpus),
+        f"-max_total_time={seconds}",
+        "-rss_limit_mb=4096",
+        f"-artifact_prefix={OUT}/",
+    ]
     atheris.Setup(argv, one_input)
     atheris.Fuzz()
 

@@ -42,6 +42,7 @@ NO_RATE = "no-rate"
 
 STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
 _FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
+_SHORT_LIST = 16  # hit lists up to this long are filtered in place, longer ones once
 
 
 class Pair:
@@ -84,6 +85,43 @@ class Context:
         self.sim_cache: dict[tuple[str, str], float] = {}
         self.accounts = [pr.account or "" for pr in prep.records]
         self.sorted_amounts: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+        self._usable: dict[tuple[int, str], Sequence[int]] = {}
+        self._by_day: dict[int, tuple[list[int], list[int]]] = {}
+
+    def in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
+        """The records of `hits` dated within `window` (inclusive), any order."""
+        if window is None:
+            return hits
+        lo, hi = window
+        recs = self.prep.records
+        if len(hits) <= _SHORT_LIST:
+            return [r for r in hits if lo <= recs[r].day <= hi]
+        key = id(hits)
+        by_day = self._by_day.get(key)
+        if by_day is None:
+            ordered = sorted(hits, key=lambda r: (recs[r].day, r))
+            by_day = ([recs[r].day for r in ordered], ordered)
+            self._by_day[key] = by_day
+        days, positions = by_day
+        return positions[bisect_left(days, lo) : bisect_right(days, hi)]
+
+    def usable(self, hits: Hits | Sequence[int], account: str) -> Sequence[int]:
+        """The records of `hits` a line on `account` may use (theirs, or valid on any).
+
+        Long hit lists (a common number shared by thousands of records) are filtered once
+        per account and remembered, so a million lines never rescan them.
+        """
+        accounts = self.accounts
+        if isinstance(hits, int):
+            return (hits,) if accounts[hits] in (account, "") else ()
+        if len(hits) <= _SHORT_LIST:
+            return [r for r in hits if accounts[r] in (account, "")]
+        key = (id(hits), account)
+        found = self._usable.get(key)
+        if found is None:
+            found = [r for r in hits if accounts[r] in (account, "")]
+            self._usable[key] = found
+        return found
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)
@@ -100,26 +138,22 @@ class Context:
 class _Sink:
     """Collects reference hits for one line, counting only records its account can use."""
 
-    __slots__ = ("acc", "accounts", "crowded", "found")
+    __slots__ = ("acc", "crowded", "ctx", "found")
 
-    def __init__(self, accounts: list[str], acc: str) -> None:
+    def __init__(self, ctx: Context, acc: str) -> None:
         self.found: dict[int, int] = {}
-        self.accounts = accounts
+        self.ctx = ctx
         self.acc = acc
         self.crowded = False
 
-    def add(self, hits: Hits | None, strength: int, cap: int) -> bool:
+    def add(self, hits: Hits | Sequence[int] | None, strength: int, cap: int) -> bool:
         """Record hits at `strength`; none when more than `cap` usable records share the key.
 
         Returns whether any usable record was recorded.
         """
         if hits is None:
             return False
-        accounts, acc = self.accounts, self.acc
-        if isinstance(hits, int):
-            seq: Sequence[int] = (hits,) if accounts[hits] in (acc, "") else ()
-        else:
-            seq = [r for r in hits if accounts[r] in (acc, "")]
+        seq = self.ctx.usable(hits, self.acc)
         if len(seq) > cap:
             self.crowded = True
             return False
@@ -133,7 +167,7 @@ class _Sink:
 def find_references(pl: PLine, ctx: Context) -> tuple[dict[int, int], bool]:
     """Records whose reference the line quotes, with the strength; and whether any was crowded."""
     line, index, rules = pl.line, ctx.index, ctx.rules
-    sink = _Sink(ctx.accounts, pl.account)
+    sink = _Sink(ctx, pl.account)
     texts: list[str] = []
     for value in (line.end_to_end_id, line.creditor_reference, line.customer_ref):
         if not value:
@@ -203,7 +237,7 @@ def _scan_phrase(
         strength = BARE if k >= cut else PREFIXED
         hits = hits_of(index.groups.get(groups_key(groups)))
         if hits:
-            usable = [r for r in hits if sink.accounts[r] in (sink.acc, "")]
+            usable = sink.ctx.usable(hits, sink.acc)
             own = [r for r in usable if word in index.prefixes[r]]
             # Another record's prefix is no invoice word for records outside its series.
             sink.add(own or (usable if word in index.generic else []), strength, cap)
@@ -227,6 +261,39 @@ def amount_hits(ctx: Context, currency: str, account: str, minor: int) -> list[i
         if not account:
             break
     return sorted(out) if account and len(out) > 1 else out
+
+
+def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[list[int], int]:
+    """Records of the line's currency and account (or any) with exactly its amount, dated
+    within the amount window, not in `exclude`: (those records by position, their count).
+
+    The records are listed only when there are at most `max_candidates`; past that the
+    line is crowded and only the count matters. Long lists are searched by date through
+    a sorted copy made once, so a common amount costs a bisection, not a scan.
+    """
+    if pl.minor == 0:
+        return [], 0
+    rules = ctx.rules
+    window = (
+        None
+        if pl.day is None
+        else (
+            pl.day - rules.amount_days_after,
+            pl.day + rules.amount_days_before,
+        )
+    )
+    spans: list[Sequence[int]] = []
+    for acc in (pl.account, "") if pl.account else ("",):
+        by_amount = ctx.index.amount.get((pl.currency, acc))
+        hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
+        if hits:
+            spans.append(ctx.in_window(hits, window))
+    excluded = sum(1 for span in spans for r in exclude if r in span) if exclude else 0
+    count = sum(len(span) for span in spans) - excluded
+    if count > rules.max_candidates:
+        return [], count
+    found = sorted(r for span in spans for r in span if r not in exclude)
+    return found, count
 
 
 def amount_candidates(pl: PLine, ctx: Context, extra: int = 0) -> list[int]:

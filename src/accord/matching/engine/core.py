@@ -16,6 +16,7 @@ from accord.matching.engine.candidates import (
     Pair,
     amount_candidates,
     amount_hits,
+    amount_window,
     compatible,
     evaluate,
     find_references,
@@ -68,11 +69,12 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
             if in_window(pair, rules):
                 pairs[r] = pair
     _remember_links(pl, refs, run)
-    by_amount = _windowed(pl, amount_candidates(pl, ctx), pairs, ctx)
-    if len(by_amount) > rules.max_candidates:
-        run.crowded[pl.pos] = len(by_amount)
-        named = set(hits_of(ctx.index.names.get(pl.name))) if pl.name else set()
-        by_amount = [r for r in by_amount if r in named][: rules.max_candidates]
+    by_amount, count = amount_window(pl, ctx, pairs)
+    if count > rules.max_candidates:
+        run.crowded[pl.pos] = count
+        named = hits_of(ctx.index.names.get(pl.name)) if pl.name else ()
+        same = [r for r in named if recs[r].minor == pl.minor and recs[r].currency == pl.currency]
+        by_amount = _windowed(pl, same, pairs, ctx)[: rules.max_candidates]
     _evaluate_all(pl, by_amount, refs, pairs, ctx)
     if not any(p.aclass == EXACT for p in pairs.values()):
         extra: list[int] = []
