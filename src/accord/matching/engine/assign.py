@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from accord.matching.engine.proposals import Proposal
-from accord.matching.engine.rules import REVERSAL, Rules
+from accord.matching.engine.rules import AMOUNT_NAME, FX_NAME, REVERSAL, Rules
 
 
 @dataclass(slots=True)
@@ -42,9 +42,17 @@ def _dedupe(props: Sequence[Proposal]) -> list[Proposal]:
     return sorted(best.values(), key=lambda p: p.order)
 
 
+# Stages whose evidence names no record: amount and counterparty only.
+_UNIDENTIFIED = frozenset({AMOUNT_NAME, FX_NAME})
+
+
 def _competes(p: Proposal, q: Proposal, rules: Rules) -> bool:
     if p.stage == REVERSAL or q.stage == REVERSAL:
         return p.stage == q.stage
+    if p.stage in _UNIDENTIFIED and q.lines != p.lines and not set(q.recs).isdisjoint(p.recs):
+        # Another bank line fits the same record and nothing identifies the record: it
+        # may be the payment, this one a second one. A person decides, whatever the bands.
+        return True
     return q.band >= p.band - rules.margin
 
 

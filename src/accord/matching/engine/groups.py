@@ -329,35 +329,57 @@ def reversals(
     suspects = [pl for pl in lines if _returned(pl) or (pl.minor < 0 and links.get(pl.pos))]
     if not suspects:
         return []
-    by_amount: dict[tuple[str, str, int], list[int]] = {}
-    for pl in lines:
-        if not pl.line.reversal:
-            by_amount.setdefault((pl.account, pl.currency, pl.minor), []).append(pl.pos)
+    by_link: dict[str, list[int]] = {}
+    for pos in sorted(links):
+        for key in links[pos]:
+            by_link.setdefault(key, []).append(pos)
+    by_amount: dict[tuple[str, str, int], list[int]] | None = None
     out: list[Proposal] = []
     for pl in suspects:
-        originals = [
-            lines[i]
-            for i in by_amount.get((pl.account, pl.currency, -pl.minor), ())
-            if i != pl.pos and _not_later(lines[i].day, pl.day)
-        ]
         mine = set(links.get(pl.pos, ()))
-        shared = {o.pos: mine & set(links.get(o.pos, ())) for o in originals}
-        linked = [o for o in originals if shared[o.pos]]
+        sharing = sorted({i for key in mine for i in by_link[key]})
+        linked = [lines[i] for i in sharing if _may_return(pl, lines[i])]
         returned = _returned(pl)
         if not returned:
             linked = [o for o in linked if o.minor > 0]
         for o in linked:
             # The same end-to-end id coming back is the payer's bank returning the payment;
             # a refund would carry a new one.
-            same_e2e = any(k.startswith("e") for k in shared[o.pos])
+            same_e2e = any(k.startswith("e") for k in mine.intersection(links[o.pos]))
             certain = len(linked) == 1 and (returned or same_e2e)
             out.append(_reversal(pl, o, 101 if certain else 60, certain, ctx))
         if not linked and returned and pl.name:
+            by_amount = by_amount if by_amount is not None else _lines_by_amount(lines)
+            originals = [
+                lines[i]
+                for i in by_amount.get((pl.account, pl.currency, -pl.minor), ())
+                if _may_return(pl, lines[i])
+            ]
             named = [
                 o for o in originals if ctx.similarity(pl.name, o.name) >= ctx.rules.name_strong
             ]
             out.extend(_reversal(pl, o, 60, False, ctx) for o in named[: ctx.rules.max_candidates])
     return out
+
+
+def _may_return(pl: PLine, original: PLine) -> bool:
+    """`pl` can return `original`: an earlier, unflagged line of the opposite amount."""
+    return (
+        original.pos != pl.pos
+        and not original.line.reversal
+        and original.minor == -pl.minor
+        and original.account == pl.account
+        and original.currency == pl.currency
+        and _not_later(original.day, pl.day)
+    )
+
+
+def _lines_by_amount(lines: Sequence[PLine]) -> dict[tuple[str, str, int], list[int]]:
+    by_amount: dict[tuple[str, str, int], list[int]] = {}
+    for pl in lines:
+        if not pl.line.reversal:
+            by_amount.setdefault((pl.account, pl.currency, pl.minor), []).append(pl.pos)
+    return by_amount
 
 
 # ISO 20022 bank transaction sub-families of returns and reversals.

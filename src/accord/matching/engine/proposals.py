@@ -101,6 +101,7 @@ def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
     """(band, stage, may-auto) for one line and one record, or None if not worth proposing."""
     s, a, sim = pair.strength, pair.aclass, pair.sim
     strong = sim is not None and sim >= rules.name_strong
+    certain = sim is not None and sim >= rules.name_auto
     if s >= PREFIXED:
         if a == EXACT:
             return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, True
@@ -113,7 +114,7 @@ def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
         return 55, PARTIAL, False
     if a == EXACT:
         if strong:
-            return (75 if s == BARE else 70), AMOUNT_NAME, True
+            return (75 if s == BARE else 70), AMOUNT_NAME, certain
         if sim is not None and sim >= rules.name_weak:
             # Close enough to block an amount-name match of a look-alike counterparty.
             return 56, AMOUNT, False
@@ -121,7 +122,7 @@ def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
             return 40, AMOUNT, False
         return (30 if sim is None else 20), AMOUNT, False
     if a == FX:
-        return (64 if s == BARE else 62, FX_NAME, True) if strong else (25, FX_AMOUNT, False)
+        return (64 if s == BARE else 62, FX_NAME, certain) if strong else (25, FX_AMOUNT, False)
     if a == FEE and strong:
         return 55, FEE_NAME, False
     return None

@@ -110,6 +110,7 @@ class Rules:
     reference_patterns: tuple[str, ...] = ()
     fees: tuple[tuple[str, tuple[int, ...]], ...] = _fees(_COMMON_FEES, "EUR", "USD", "GBP", "CHF")
     name_strong: float = 88.0
+    name_auto: float = 95.0
     name_weak: float = 70.0
     margin: int = 15
     auto_stages: frozenset[str] = frozenset(
