@@ -190,6 +190,20 @@ def test_a_second_line_fitting_the_same_record_blocks_an_amount_and_name_match()
     assert not [m for m in result.matches if m.status == MATCHED]
 
 
+def test_digits_two_invoice_series_share_do_not_auto_match_a_converted_amount() -> None:
+    """Found at 100k lines: `Rechnung 8571/2025` fits INV-2025-08571 and RE-8571/2025; the
+    first converted from EUR came within the FX tolerance, the second was the real one."""
+    result = reconcile(
+        [line("B1", "2530.00", currency="USD", remittance="Teilzahlung 2 Rechnung 8571/2025")],
+        [
+            record("INV-2025-08571", "2190.00", day=DAY + timedelta(days=5)),
+            record("RE-8571/2025", "3225.53", currency="USD", day=DAY - timedelta(days=50)),
+        ],
+        rates=[rate(DAY, "EUR", "USD", "1.15627")],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
 def test_amount_alone_is_never_an_automatic_match() -> None:
     result = reconcile([line("B1", "731.20")], [record("INV-7", "731.20")])
     m = only(result)

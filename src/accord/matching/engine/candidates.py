@@ -56,6 +56,7 @@ class Pair:
         "fx_rate",
         "fx_source",
         "rec",
+        "shared",
         "sim",
         "strength",
     )
@@ -63,6 +64,7 @@ class Pair:
     def __init__(self, rec: int, strength: int) -> None:
         self.rec = rec
         self.strength = strength
+        self.shared = False  # its reference is shared with another open record
         self.aclass = OVER
         self.expected = 0
         self.fee = 0
@@ -138,10 +140,11 @@ class Context:
 class _Sink:
     """Collects reference hits for one line, counting only records its account can use."""
 
-    __slots__ = ("acc", "crowded", "ctx", "found")
+    __slots__ = ("acc", "crowded", "ctx", "found", "shared")
 
     def __init__(self, ctx: Context, acc: str) -> None:
         self.found: dict[int, int] = {}
+        self.shared: set[int] = set()
         self.ctx = ctx
         self.acc = acc
         self.crowded = False
@@ -164,8 +167,9 @@ class _Sink:
         return bool(seq)
 
 
-def find_references(pl: PLine, ctx: Context) -> tuple[dict[int, int], bool]:
-    """Records whose reference the line quotes, with the strength; and whether any was crowded."""
+def find_references(pl: PLine, ctx: Context) -> tuple[dict[int, int], set[int]]:
+    """Records whose reference the line quotes, with the strength; and those found only
+    through digits several records share after a generic invoice word."""
     line, index, rules = pl.line, ctx.index, ctx.rules
     sink = _Sink(ctx, pl.account)
     texts: list[str] = []
@@ -186,7 +190,8 @@ def find_references(pl: PLine, ctx: Context) -> tuple[dict[int, int], bool]:
         for pattern in ctx.patterns:
             for m in pattern.finditer(text):
                 sink.add(index.full.get(ref_key(m.group(0))), FULL, rules.max_candidates)
-    return sink.found, sink.crowded
+    shared = {r for r in sink.shared if sink.found[r] == PREFIXED}
+    return sink.found, shared
 
 
 def _scan_text(text: str, index: Index, rules: Rules, sink: _Sink) -> None:
@@ -240,7 +245,11 @@ def _scan_phrase(
             usable = sink.ctx.usable(hits, sink.acc)
             own = [r for r in usable if word in index.prefixes[r]]
             # Another record's prefix is no invoice word for records outside its series.
-            sink.add(own or (usable if word in index.generic else []), strength, cap)
+            chosen = own or (usable if word in index.generic else [])
+            if sink.add(chosen, strength, cap) and len(chosen) > 1:
+                # `Rechnung 8571/2025` with INV-2025-08571 and RE-8571/2025 open: the
+                # number names neither for certain; only an exact amount can choose.
+                sink.shared.update(chosen)
         k += 1
     if len(groups) == 1:
         # `INV00123` for INV-2025-00123: the record's own prefix and its serial number only.

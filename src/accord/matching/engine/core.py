@@ -60,12 +60,13 @@ class _Run:
 def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
     """Every record the line's evidence points at, evaluated and filtered."""
     recs, rules = ctx.prep.records, ctx.rules
-    refs, _ = find_references(pl, ctx)
+    refs, shared = find_references(pl, ctx)
     pairs: dict[int, Pair] = {}
     for r in sorted(refs):
         pr = recs[r]
         if compatible(pl, pr):
             pair = evaluate(pl, pr, refs[r], ctx)
+            pair.shared = r in shared
             if in_window(pair, rules):
                 pairs[r] = pair
     _remember_links(pl, refs, run)

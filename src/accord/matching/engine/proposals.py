@@ -106,9 +106,9 @@ def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
         if a == EXACT:
             return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, True
         if a == FX:
-            return (88 if pair.fx_source == "bank" else 85), REFERENCE_FX, True
+            return (88 if pair.fx_source == "bank" else 85), REFERENCE_FX, not pair.shared
         if a == FEE:
-            return 82, REFERENCE_FEE, True
+            return 82, REFERENCE_FEE, not pair.shared
         if a == NO_RATE:
             return 50, REFERENCE_FX, False
         return 55, PARTIAL, False
