@@ -37,3 +37,17 @@ class BadInput(AccordError):
     status = 422
     type_slug = "bad-input"
     title = "Bad input"
+
+
+class BadFile(BadInput):
+    """A file that cannot be used as given; `where` is ``line N``, an XML path or None."""
+
+    type_slug = "bad-file"
+    title = "File cannot be used"
+
+    def __init__(self, file: str, where: str | None, problem: str) -> None:
+        self.file = file
+        self.where = where
+        self.problem = problem
+        location = f"{file}: {where}" if where else file
+        super().__init__(f"{location}: {problem}")

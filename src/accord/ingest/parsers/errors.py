@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from accord.kit.errors import BadInput
+from accord.kit.errors import BadFile, BadInput
 from accord.kit.money import Money
 
 
-class StatementParseError(BadInput):
+class StatementParseError(BadFile):
     """The file cannot be read as a statement.
 
     `where` is ``line N`` for text formats or an XML path for XML formats; the message
@@ -15,13 +15,6 @@ class StatementParseError(BadInput):
 
     type_slug = "statement-parse-error"
     title = "Statement could not be read"
-
-    def __init__(self, file: str, where: str | None, problem: str) -> None:
-        self.file = file
-        self.where = where
-        self.problem = problem
-        location = f"{file}: {where}" if where else file
-        super().__init__(f"{location}: {problem}")
 
 
 class UnknownFormat(StatementParseError):

@@ -113,20 +113,7 @@ class Rules:
     name_auto: float = 95.0
     name_weak: float = 70.0
     margin: int = 15
-    auto_stages: frozenset[str] = frozenset(
-        {
-            IDENTIFIER,
-            REFERENCE,
-            REFERENCE_FX,
-            REFERENCE_FEE,
-            COLLECTIVE,
-            INSTALMENTS,
-            REVERSAL,
-            AMOUNT_NAME,
-            FX_NAME,
-            OVERPAYMENT,
-        }
-    )
+    auto_stages: frozenset[str] = ALL_STAGES - REVIEW_ONLY
     max_subset_size: int = 6
     max_subset_records: int = 25
     subset_iteration_cap: int = 20_000

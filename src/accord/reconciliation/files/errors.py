@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from accord.kit.errors import AccordError, BadInput
+from accord.kit.errors import AccordError, BadFile, BadInput
 
 
-class InputFileError(BadInput):
+class InputFileError(BadFile):
     """An input file (ledger, rates, rules) cannot be used as given."""
 
     type_slug = "bad-input-file"
     title = "Input file cannot be used"
-
-    def __init__(self, file: str, where: str | None, problem: str) -> None:
-        self.file = file
-        self.where = where
-        self.problem = problem
-        location = f"{file}: {where}" if where else file
-        super().__init__(f"{location}: {problem}")
 
 
 class OutputDirError(BadInput):
