@@ -52,7 +52,7 @@ def _postgres_children(pgdata: Path) -> list[int]:
     ]
 
 
-def test_demo_serves_on_embedded_postgres_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+def test_demo_reconciles_then_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     port = _free_port()
     env = _env(ACCORD_DATA_DIR=str(tmp_path / "state"), ACCORD_PORT=str(port))
     process = subprocess.Popen(
@@ -68,6 +68,8 @@ def test_demo_serves_on_embedded_postgres_and_ctrl_c_stops_everything(tmp_path: 
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
+    assert "Reconciled the demo files: 60 bank lines against 62 ledger records" in err
+    assert (tmp_path / "state" / "demo" / "summary.json").is_file()
     assert f"http://127.0.0.1:{port}/docs" in err
     assert "PostgreSQL stopped" in err
     assert _postgres_children(tmp_path / "state" / "pgdata") == []

@@ -9,6 +9,7 @@ import uvicorn
 
 from accord.app import create_app
 from accord.cli.database import Database, open_database
+from accord.cli.demo import describe, reconcile_demo
 from accord.config import Settings, load_settings
 from accord.kit import migrations
 from accord.observability.logging import configure_logging
@@ -58,6 +59,8 @@ def serve() -> None:
 
 
 def demo() -> None:
-    """Start Accord on its embedded PostgreSQL (or ACCORD_DATABASE_URL) and serve it."""
-    _run(load_settings(), banner=True)
+    """Reconcile the bundled demo files, then serve Accord on its embedded PostgreSQL."""
+    settings = load_settings()
+    _say(describe(reconcile_demo(settings.data_dir.resolve() / "demo")) + "\n")
+    _run(settings, banner=True)
     sys.stderr.flush()
