@@ -204,6 +204,17 @@ def test_digits_two_invoice_series_share_do_not_auto_match_a_converted_amount() 
     assert not [m for m in result.matches if m.status == MATCHED]
 
 
+def test_a_common_amount_with_a_matching_name_is_only_review() -> None:
+    """Found at 1M lines: 150.00 paid without reference by a name several customers bear,
+    or paid twice; with many open records at that amount a name is not enough."""
+    others = [record(f"INV-{n}", "150.00", name=f"Customer {n} Handel GmbH") for n in range(1, 7)]
+    result = reconcile(
+        [line("B1", "150.00", name="FUCHS VERPACKUNG ESSEN AG")],
+        [record("INV-9", "150.00", name="Fuchs Verpackung Essen AG"), *others],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
 def test_amount_alone_is_never_an_automatic_match() -> None:
     result = reconcile([line("B1", "731.20")], [record("INV-7", "731.20")])
     m = only(result)

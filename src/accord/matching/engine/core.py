@@ -37,6 +37,7 @@ from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window
 from accord.matching.engine.result import build_match, line_reason, record_reason, sort_result
 from accord.matching.engine.rules import (
     AMOUNT,
+    AMOUNT_NAME,
     IDENTIFIER,
     OVERPAYMENT,
     PARTIAL,
@@ -53,6 +54,7 @@ class _Run:
         self.ctx = ctx
         self.props: list[Proposal] = []
         self.crowded: dict[int, int] = {}
+        self.peers: dict[int, int] = {}  # open records with exactly the line's amount
         self.links: dict[int, tuple[str, ...]] = {}
         self.instal: dict[tuple[int, str], list[int]] = {}
 
@@ -71,6 +73,7 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
                 pairs[r] = pair
     _remember_links(pl, refs, run)
     by_amount, count = amount_window(pl, ctx, pairs)
+    run.peers[pl.pos] = count
     if count > rules.max_candidates:
         run.crowded[pl.pos] = count
         named = hits_of(ctx.index.names.get(pl.name)) if pl.name else ()
@@ -175,6 +178,10 @@ def _propose_line(pl: PLine, run: _Run) -> None:
         prop = one_to_one(pl.pos, pl.minor, pl.booked, pair, recs[pair.rec].label, rules)
         if prop is None or (prop.stage == AMOUNT and prop.band <= 30 and plain_amount > 3):
             continue
+        if prop.stage == AMOUNT_NAME and run.peers.get(pl.pos, 0) > rules.common_amount_records:
+            # A common amount (a subscription price, a round sum) paid by a name that
+            # several customers could bear, or paid twice: without a reference, a guess.
+            prop.auto = False
         if pair.aclass == OVER and pair.strength >= FULL and _plain_overpayment(pl, pair, ctx):
             prop.band, prop.stage = 80, OVERPAYMENT
             prop.auto = pl.booked and rules.may_auto(OVERPAYMENT)

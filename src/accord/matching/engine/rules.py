@@ -111,6 +111,7 @@ class Rules:
     fees: tuple[tuple[str, tuple[int, ...]], ...] = _fees(_COMMON_FEES, "EUR", "USD", "GBP", "CHF")
     name_strong: float = 88.0
     name_auto: float = 95.0
+    common_amount_records: int = 5
     name_weak: float = 70.0
     margin: int = 15
     auto_stages: frozenset[str] = ALL_STAGES - REVIEW_ONLY
