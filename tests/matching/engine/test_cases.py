@@ -215,6 +215,32 @@ def test_a_common_amount_with_a_matching_name_is_only_review() -> None:
     assert not [m for m in result.matches if m.status == MATCHED]
 
 
+def test_the_first_digit_group_of_a_quoted_number_is_not_another_reference() -> None:
+    """Found at 1M lines: `Rechnung 187807/2025` named RE-187807/2025 and also a record
+    numbered 187807, whose amounts happened to add up to the payment."""
+    result = reconcile(
+        [line("B1", "550.00", remittance="Rechnung 187807/2025 thx", name="Smith Feinkost")],
+        [
+            record("187807", "50.00", name="Köhler Handel KG"),
+            record("RE-187807/2025", "500.00", name="Smith Feinkost Leipzig GmbH"),
+        ],
+    )
+    assert not [m for m in result.matches if "187807" in m.ledger_ids]
+
+
+def test_digits_two_series_share_need_the_name_as_well_as_the_amount() -> None:
+    """Found at 1M lines: `Rechnung 145824/2025`, an instalment of RE-145824/2025, had the
+    amount of INV-2025-145824 of another customer."""
+    result = reconcile(
+        [line("B1", "119.00", remittance="Teilzahlung 1 Rechnung 145824/2025", name="BRANDT")],
+        [
+            record("INV-2025-145824", "119.00", name="O'Brien Logistik Hannover GmbH"),
+            record("RE-145824/2025", "1829.58", name="Brandt Logistik München SARL"),
+        ],
+    )
+    assert not [m for m in result.matches if m.status == MATCHED]
+
+
 def test_amount_alone_is_never_an_automatic_match() -> None:
     result = reconcile([line("B1", "731.20")], [record("INV-7", "731.20")])
     m = only(result)

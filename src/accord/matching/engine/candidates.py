@@ -237,20 +237,26 @@ def _scan_phrase(
     if k < n and segs[k] in _FILLERS:
         k += 1
     groups: list[str] = []
+    # The number is the longest run of digit groups that names a record: in
+    # `Rechnung 187807/2025` it is RE-187807/2025, not also a record numbered 187807.
+    longest: tuple[Sequence[int], int] | None = None
     while k < n and segs[k].isdigit() and len(groups) < 4:
         groups.append(strip_zeros(segs[k]))
-        strength = BARE if k >= cut else PREFIXED
         hits = hits_of(index.groups.get(groups_key(groups)))
         if hits:
             usable = sink.ctx.usable(hits, sink.acc)
             own = [r for r in usable if word in index.prefixes[r]]
             # Another record's prefix is no invoice word for records outside its series.
             chosen = own or (usable if word in index.generic else [])
-            if sink.add(chosen, strength, cap) and len(chosen) > 1:
-                # `Rechnung 8571/2025` with INV-2025-08571 and RE-8571/2025 open: the
-                # number names neither for certain; only an exact amount can choose.
-                sink.shared.update(chosen)
+            if chosen:
+                longest = (chosen, BARE if k >= cut else PREFIXED)
         k += 1
+    if longest is not None:
+        chosen, strength = longest
+        if sink.add(chosen, strength, cap) and len(chosen) > 1:
+            # `Rechnung 8571/2025` with INV-2025-08571 and RE-8571/2025 open: the number
+            # names neither for certain; only an exact amount can choose.
+            sink.shared.update(chosen)
     if len(groups) == 1:
         # `INV00123` for INV-2025-00123: the record's own prefix and its serial number only.
         strength = BARE if k - 1 >= cut else PREFIXED

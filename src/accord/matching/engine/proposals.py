@@ -104,7 +104,9 @@ def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
     certain = sim is not None and sim >= rules.name_auto
     if s >= PREFIXED:
         if a == EXACT:
-            return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, True
+            # Digits two series share need the name too: the amount may be a coincidence.
+            sure = not pair.shared or strong
+            return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, sure
         if a == FX:
             return (88 if pair.fx_source == "bank" else 85), REFERENCE_FX, not pair.shared
         if a == FEE:
