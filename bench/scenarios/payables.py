@@ -127,19 +127,32 @@ def refund(ctx: Ctx) -> None:
             "Credit note refund",
         )
     )
-    day = ctx.pay_date(rec.date, 1, 5)
-    line = ctx.add_line(
+    line = refund_debit(ctx, acct, party, -amount, rec.date, f"Erstattung Gutschrift {rec.id}", e2e)
+    add_group(ctx, "refund", [line], [rec], M)
+
+
+def refund_debit(
+    ctx: Ctx,
+    acct: AccountSpec,
+    party: Party,
+    minor: int,
+    credit_note_date: date,
+    text: str,
+    e2e: str | None = None,
+) -> Line:
+    """The bank debit paying a credit note back, a few days after it."""
+    day = ctx.pay_date(credit_note_date, 1, 5)
+    return ctx.add_line(
         Line(
             ctx.bank_ref(acct),
             acct,
-            -amount,
+            minor,
             day,
             day,
             "ICDT",
             name=bank_printed(party.name, ctx.rng),
             cp_iban=party.iban,
             e2e=e2e,
-            text=f"Erstattung Gutschrift {rec.id}",
+            text=text,
         )
     )
-    add_group(ctx, "refund", [line], [rec], M)

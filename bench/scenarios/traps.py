@@ -14,8 +14,7 @@ from bench.scenarios.cases import (
     typed,
 )
 from bench.scenarios.model import Line, Record
-from bench.scenarios.names import bank_printed
-from bench.scenarios.payables import new_bill_payment
+from bench.scenarios.payables import new_bill_payment, refund_debit
 from bench.scenarios.refs import YEAR
 from bench.scenarios.world import Ctx
 
@@ -92,20 +91,7 @@ def trap_refund_same_amount(ctx: Ctx) -> None:
         )
     )
     paid = new_credit(ctx, acct, party, amount, ctx.pay_date(inv.date), text="Zahlung")
-    day = ctx.pay_date(ref.date, 1, 5)
-    out = ctx.add_line(
-        Line(
-            ctx.bank_ref(acct),
-            acct,
-            -amount,
-            day,
-            day,
-            "ICDT",
-            name=bank_printed(party.name, ctx.rng),
-            cp_iban=party.iban,
-            text="Gutschrift",
-        )
-    )
+    out = refund_debit(ctx, acct, party, -amount, ref.date, "Gutschrift")
     add_group(ctx, "trap_refund_same_amount", [paid], [inv], M)
     add_group(ctx, "trap_refund_same_amount", [out], [ref], M)
 
