@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,9 @@ from accord.ingest.parsers.model import BankLine
 from accord.matching.engine import merge_results, partitions, reconcile
 from accord.matching.engine.model import EngineResult, LedgerRecord, MatchStatus
 from tests.matching.engine.factories import DAY, line, record
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 AMOUNTS = ["100.00", "250.00", "99.50", "-100.00", "500.00"]
 NAMES = ["Müller GmbH", "MUELLER GMBH", "Acme Ltd", "ACME TRADING LIMITED", None]
@@ -129,6 +134,18 @@ def test_partitions_merged_equal_the_whole(book: Book) -> None:
     assert sorted(ln.bank_ref for p in parts for ln in p[0]) == sorted(ln.bank_ref for ln in lines)
     assert sum(len(p[1]) for p in parts) == len(records)
     assert merge_results([reconcile(*p) for p in parts]) == reconcile(lines, records)
+
+
+def _backwards(func: Callable[[T], R], items: Sequence[T], _weights: Sequence[int]) -> list[R]:
+    """A mapper that does the work last item first, as another process might."""
+    return [func(item) for item in reversed(items)][::-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(books)
+def test_a_mapper_running_spans_in_another_order_changes_nothing(book: Book) -> None:
+    lines, records = build(*book)
+    assert reconcile(lines, records, mapper=_backwards) == reconcile(lines, records)
 
 
 @settings(max_examples=60, deadline=None)

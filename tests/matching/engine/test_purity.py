@@ -15,6 +15,7 @@ ALLOWED = {
     "datetime",
     "decimal",
     "enum",
+    "functools",
     "hashlib",
     "re",
     "typing",

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from bench.scenarios.generate import generate
 
 from accord.ingest.parsers import UnbalancedStatement, read_statement_file
 from accord.kit.errors import BadInput
@@ -311,3 +312,17 @@ def test_balanced_sample_needs_no_flag(tmp_path: Path) -> None:
     assert done.lines == 8
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["bank"][0]["lines"] == 8
+
+
+def test_proposing_half_the_lines_in_a_worker_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = generate(tmp_path / "in", seed=4, lines=1500)
+    ledger, rates = scenario.ledger, scenario.rates
+    run_reconcile(scenario.statements, ledger=ledger, rates=rates, out=tmp_path / "here")
+    monkeypatch.setattr(engine_run, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(engine_run, "PARALLEL_MIN_LINES", 1)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(engine_run, "partitions", lambda lines, records: [(lines, records)])
+    run_reconcile(scenario.statements, ledger=ledger, rates=rates, out=tmp_path / "split")
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "split")

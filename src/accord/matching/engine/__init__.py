@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine.core import run_engine
+from accord.matching.engine.core import Mapper, run_engine
 from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
 from accord.matching.engine.partition import partitions
 from accord.matching.engine.result import merge_results
@@ -17,6 +17,7 @@ from accord.matching.engine.rules import DEFAULT_RULES, Rules, rules_from_mappin
 
 __all__ = [
     "DEFAULT_RULES",
+    "Mapper",
     "Rules",
     "merge_results",
     "partitions",
@@ -31,11 +32,15 @@ def reconcile(
     *,
     rates: Sequence[Rate] = (),
     rules: Rules = DEFAULT_RULES,
+    mapper: Mapper | None = None,
 ) -> EngineResult:
     """Match bank lines to open ledger records.
 
     Returns every match (status `matched` only when the evidence singles out one answer,
     else `review`), and every line and record left over with the reason. Each input value
     appears in at most one match.
+
+    `mapper` may run independent parts of the work elsewhere (other processes); the result
+    is the same whatever it does, as long as it returns `[func(item) for item in items]`.
     """
-    return run_engine(lines, records, rates, rules)
+    return run_engine(lines, records, rates, rules, mapper)

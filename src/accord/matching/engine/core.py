@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.assign import assign
@@ -46,17 +48,54 @@ from accord.matching.engine.rules import (
 )
 from accord.matching.engine.text import ref_key
 
+R = TypeVar("R")
 
-class _Run:
-    """Mutable state of one run; the public API stays a pure function."""
+# Lines are proposed in this many independent spans, which a `Mapper` may run in parallel.
+PROPOSE_SPANS = 2
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+
+class Mapper(Protocol):
+    """`[func(item) for item in items]`, in any way that returns the same list; `weights`
+    say how heavy each item is. The engine's callers may spread items over processes."""
+
+    def __call__(
+        self, func: Callable[[Any], R], items: Sequence[Any], weights: Sequence[int], /
+    ) -> list[R]: ...
+
+
+class Proposed:
+    """What proposing a span of lines found, each line on its own."""
+
+    def __init__(self) -> None:
         self.props: list[Proposal] = []
         self.crowded: dict[int, int] = {}
         self.peers: dict[int, int] = {}  # open records with exactly the line's amount
         self.links: dict[int, tuple[str, ...]] = {}
         self.instal: dict[tuple[int, str], list[int]] = {}
+
+    def absorb(self, later: Proposed) -> None:
+        """Add the proposals of lines after this run's own, keeping every list in line order."""
+        self.props.extend(later.props)
+        self.crowded.update(later.crowded)
+        self.peers.update(later.peers)
+        self.links.update(later.links)
+        for key, positions in later.instal.items():
+            self.instal.setdefault(key, []).extend(positions)
+
+    def detached(self) -> Proposed:
+        """The findings alone, without the run's context (for sending to another process)."""
+        found = Proposed()
+        found.props, found.crowded, found.peers = self.props, self.crowded, self.peers
+        found.links, found.instal = self.links, self.instal
+        return found
+
+
+class _Run(Proposed):
+    """Mutable state of one run; the public API stays a pure function."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
 
 
 def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
@@ -206,15 +245,21 @@ def _propose_line(pl: PLine, run: _Run) -> None:
 
 
 def run_engine(
-    lines: Sequence[BankLine], records: Sequence[LedgerRecord], rates: Sequence[Rate], rules: Rules
+    lines: Sequence[BankLine],
+    records: Sequence[LedgerRecord],
+    rates: Sequence[Rate],
+    rules: Rules,
+    mapper: Mapper | None = None,
 ) -> EngineResult:
     """See accord.matching.engine.reconcile."""
     prep = Prepared(lines, records, rules)
     ctx = Context(prep, rules, RateTable(rates, rules.fx_rate_max_age_days))
     run = _Run(ctx)
-    for pl in prep.lines:
-        if pl.minor != 0:
-            _propose_line(pl, run)
+    spans = _spans(len(prep.lines), PROPOSE_SPANS)
+    for part in (mapper or _in_order)(
+        functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]
+    ):
+        run.absorb(part)
     for (r, _account), line_pos in sorted(run.instal.items()):
         prop = instalments(prep.records[r], line_pos, prep.lines, ctx)
         if prop is not None:
@@ -236,3 +281,27 @@ def run_engine(
         if pr.pos not in result.rec_owner
     ]
     return sort_result(matches, left_lines, left_recs)
+
+
+def _propose_span(ctx: Context, span: tuple[int, int]) -> Proposed:
+    """Proposals of the lines at positions lo..hi-1: each line's own, independent of others."""
+    run = _Run(ctx)
+    lo, hi = span
+    for pl in ctx.prep.lines[lo:hi]:
+        if pl.minor != 0:
+            _propose_line(pl, run)
+    return run.detached()
+
+
+def _spans(count: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` contiguous position ranges of nearly equal length covering 0..count-1."""
+    bounds = [count * k // parts for k in range(parts + 1)]
+    return [(bounds[k], bounds[k + 1]) for k in range(parts) if bounds[k] < bounds[k + 1]]
+
+
+def _in_order(
+    func: Callable[[tuple[int, int]], Proposed],
+    spans: Sequence[tuple[int, int]],
+    _weights: Sequence[int],
+) -> list[Proposed]:
+    return [func(span) for span in spans]

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine import merge_results, partitions, reconcile
 from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
 from accord.matching.engine.rules import Rules
-from accord.reconciliation.files.parallel import map_split
+from accord.reconciliation.files.parallel import map_split, split_two
 
 # The worker's share of lines + records below which one process is as fast. Measured (CPU
 # seconds, 50k lines + 50k records): matching 4.1, sending the result back 1.1 + 0.9.
 PARALLEL_MIN_ITEMS = 20_000
+# The worker's share of lines to propose for below which one process is as fast.
+PARALLEL_MIN_LINES = 10_000
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 Group = tuple[list[BankLine], list[LedgerRecord]]
 
@@ -28,19 +34,24 @@ def run_engine(
     """The engine's result for all lines and records.
 
     Independent groups (the engine's `partitions`) go half to a worker process when the
-    worker's half is large; otherwise one call does it all. Same inputs, same result.
+    worker's half is large; otherwise one call does it all, proposing for half of the lines
+    in a worker process when that half is large. Same inputs, same result.
     """
     if len(lines) + len(records) < 2 * PARALLEL_MIN_ITEMS:
         return reconcile(lines, records, rates=rates, rules=rules)
     groups = partitions(lines, records)
-    if len(groups) < 2:
-        return reconcile(lines, records, rates=rates, rules=rules)
-    match_group = functools.partial(_reconcile_group, rates=tuple(rates), rules=rules)
     weights = [len(group_lines) + len(group_records) for group_lines, group_records in groups]
+    if sum(weights[i] for i in split_two(weights)[1]) < PARALLEL_MIN_ITEMS:
+        return reconcile(lines, records, rates=rates, rules=rules, mapper=_two_cores)
+    match_group = functools.partial(_reconcile_group, rates=tuple(rates), rules=rules)
     results = map_split(
         match_group, groups, weights, min_share=PARALLEL_MIN_ITEMS, shared=_inputs_of
     )
     return merge_results(results)
+
+
+def _two_cores(func: Callable[[T], R], items: Sequence[T], weights: Sequence[int]) -> list[R]:
+    return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES)
 
 
 def _inputs_of(group: Group) -> Iterator[BankLine | LedgerRecord]:
