@@ -43,6 +43,7 @@ NO_RATE = "no-rate"
 STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
 _FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
 _SHORT_LIST = 16  # hit lists up to this long are filtered in place, longer ones once
+_SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
 
 
 class Pair:
@@ -129,6 +130,8 @@ class Context:
         key = (a, b)
         found = self.sim_cache.get(key)
         if found is None:
+            if len(self.sim_cache) >= _SIM_CACHE_SIZE:
+                self.sim_cache.clear()  # at a million lines it would outweigh the records
             found = name_similarity(a, b)
             self.sim_cache[key] = found
         return found

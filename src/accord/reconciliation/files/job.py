@@ -71,7 +71,6 @@ def run_reconcile(
     check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
     with _no_gc():
         read = _read_inputs(statements, ledger, rates, rules, csv_profile, allow_unbalanced, say)
-    with _frozen_gc():
         say(f"matching {len(read.statements.lines)} lines with {len(read.ledger.records)} records")
         result = run_engine(
             read.statements.lines, read.ledger.records, rates=read.rates, rules=read.rules
@@ -137,8 +136,10 @@ def _write(
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
-    # Reading builds millions of acyclic objects; each automatic collection would rescan
-    # all of them (measured: 6.0 s instead of 3.7 s for a 1M-row ledger).
+    # Reading and matching build millions of objects with hardly a cycle among them; each
+    # automatic collection would rescan all of them (measured: 6.0 s instead of 3.7 s for
+    # a 1M-row ledger; 24.1 s instead of 18.4 s of CPU for matching 100k lines, with 509
+    # objects in cycles collected in all).
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -146,16 +147,6 @@ def _no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def _frozen_gc() -> Iterator[None]:
-    # The inputs live until the end: keep them out of the collections the engine triggers.
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _input(path: Path | None) -> InputFile | None:
