@@ -29,6 +29,7 @@ from accord.reconciliation.files.outputs import (
     MATCH_COLUMNS,
     bank_row,
     match_row,
+    one_line,
     transaction_code_text,
     write_outputs,
 )
@@ -62,10 +63,10 @@ def match(match_id: str, refs: tuple[str, ...], ids: tuple[str, ...], **extra: o
 
 def test_match_row_formats_confidence_difference_and_one_line_explanation() -> None:
     row = match_row(match("m1", ("B1", "B2"), ("INV-1",)))
-    assert row == [
+    assert row == (
         "m1", "matched", "B1;B2", "INV-1", "reference", "0.90", "-2.50",
         "Reference INV-1 quoted; same amount.",
-    ]  # fmt: skip
+    )  # fmt: skip
     assert len(row) == len(MATCH_COLUMNS)
 
 
@@ -129,3 +130,30 @@ def test_write_outputs_orders_rows_by_statement_line_and_ledger_order(tmp_path: 
         encoding="utf-8"
     ) == '{\n  "a": "é",\n  "b": 1\n}\n'
     assert json.loads((tmp_path / "summary.json").read_text()) == {"a": "é", "b": 1}
+
+
+def test_every_line_break_becomes_a_space() -> None:
+    assert one_line("a\r\nb\u2028c\x1cd\n") == "a b c d"
+    assert one_line("plain, text") == "plain, text"
+    assert one_line("") == ""
+
+
+def test_a_match_is_written_at_its_earliest_line(tmp_path: Path) -> None:
+    result = EngineResult(
+        matches=(
+            match("m3", (), ("R9",)),
+            match("m2", ("B3", "B1"), ()),
+            match("m1", ("B2",), ()),
+        ),
+        unmatched_lines=(),
+        unmatched_records=(),
+    )
+    write_outputs(
+        tmp_path,
+        result=result,
+        ledger=Ledger("ledger.csv", ("id",), ()),
+        line_order={"B1": 0, "B2": 1, "B3": 2},
+        summary={},
+    )
+    with (tmp_path / "matches.csv").open(newline="") as handle:
+        assert [r[0] for r in csv.reader(handle)] == ["match_id", "m2", "m1", "m3"]

@@ -32,8 +32,13 @@ def money(minor: int, currency: str) -> str:
     digits = exponent(currency)
     if not digits:
         return f"{abs(minor):,} {currency}"
-    whole, frac = divmod(abs(minor), 10**digits)
-    return f"{whole:,}.{frac:0{digits}d} {currency}"
+    unit, fraction = _FRACTIONS[digits]
+    whole, frac = divmod(abs(minor), unit)
+    return f"{whole:,}.{frac:{fraction}} {currency}"
+
+
+# digits after the point -> (10 ** digits, their format)
+_FRACTIONS = {digits: (10**digits, f"0{digits}d") for digits in range(1, 5)}
 
 
 _DATE_WORD = {
@@ -44,6 +49,8 @@ _DATE_WORD = {
 
 
 def _labels(recs: Sequence[PRec]) -> str:
+    if len(recs) == 1:
+        return recs[0].label
     shown = [pr.label for pr in recs[:5]]
     more = f" and {len(recs) - 5} more" if len(recs) > 5 else ""
     return ", ".join(shown) + more
@@ -73,16 +80,13 @@ def explain(
     lines: Sequence[PLine],
     recs: Sequence[PRec],
     *,
+    total: int,
     matched: bool,
     rivals: Sequence[Proposal],
     all_recs: Sequence[PRec],
 ) -> str:
-    """The explanation column of a match."""
-    cur = lines[0].currency
-    line_total = sum(pl.minor for pl in lines)
-    amt = money(line_total, cur)
-    body = _body(p, lines, recs, amt, cur)
-    text = body + _tail(p, lines, recs) + "."
+    """The explanation column of a match; `total` is the sum of the lines' amounts."""
+    text = _body(p, lines, recs, total) + _tail(p, lines, recs) + "."
     if matched:
         return text
     if rivals:
@@ -96,9 +100,10 @@ def explain(
     return "Review: " + text[0].lower() + text[1:] if not text.startswith("Review") else text
 
 
-def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], amt: str, cur: str) -> str:
-    stage, labels = p.stage, _labels(recs)
-    expected = money(p.expected, cur)
+def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], total: int) -> str:
+    stage, labels, cur = p.stage, _labels(recs), lines[0].currency
+    amt = money(total, cur)
+    expected = amt if p.expected == total else money(p.expected, cur)
     if stage == IDENTIFIER:
         return f"The bank's identifier equals {labels} and the amount {amt} agrees"
     if stage == REFERENCE:
@@ -126,12 +131,10 @@ def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], amt: str, c
             f"Returned payment: {lines[-1].line.bank_ref} and {lines[0].line.bank_ref} cancel out"
         )
     if stage in (PARTIAL, OVERPAYMENT):
-        total = sum(pl.minor for pl in lines)
-        paid = money(total, cur)
         if abs(total) > abs(p.expected):
             over = money(total - p.expected, cur)
-            return f"Reference {labels} is quoted; {paid} over-pays its {expected} by {over}"
-        return f"Partially paid: {paid} of {expected} for {labels}"
+            return f"Reference {labels} is quoted; {amt} over-pays its {expected} by {over}"
+        return f"Partially paid: {amt} of {expected} for {labels}"
     if stage in (AMOUNT_NAME, FX_NAME):
         how = "converted amount" if stage == FX_NAME else "amount"
         return f"The {how} {amt} and the counterparty agree with {labels}, which no reference names"

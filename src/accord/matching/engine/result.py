@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from accord.kit.money import Money
@@ -33,6 +33,7 @@ _CENT = Decimal("0.01")
 _CONFIDENCE = {b: (Decimal(min(b, 100)) / 100).quantize(_CENT) for b in range(102)}
 # A review never looks as sure as an automatic match.
 _REVIEW_CONFIDENCE = {b: (Decimal(min(b, 100) * 6 // 10) / 100).quantize(_CENT) for b in range(102)}
+_PENDING = "pending line: not yet booked"
 
 
 def match_id(idents: Sequence[str], ledger_ids: Sequence[str]) -> str:
@@ -41,52 +42,107 @@ def match_id(idents: Sequence[str], ledger_ids: Sequence[str]) -> str:
     return "m_" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def build_result(
+    a: Assignment, lines: Sequence[PLine], recs: Sequence[PRec], crowded: Mapping[int, int]
+) -> EngineResult:
+    """Every decision as a match and every leftover with its reason, in `sort_result`'s order.
+
+    `lines` and `records` are in canonical order (by their sort keys), so when no two share
+    a sort key, ordering matches by their first line's position gives that order unsorted.
+    """
+    decisions = sorted(a.decisions, key=lambda d: d.prop.lines[0])
+    matches = [build_match(d, lines, recs) for d in decisions]
+    left_lines = [
+        UnmatchedLine(pl.line, line_reason(pl, a, lines, recs, crowded.get(pl.pos, 0)))
+        for pl in lines
+        if pl.pos not in a.line_owner
+    ]
+    left_recs = [
+        UnmatchedRecord(pr.rec, record_reason(pr, a, lines, recs))
+        for pr in recs
+        if pr.pos not in a.rec_owner
+    ]
+    if _shared_sort_keys(lines, recs):
+        return sort_result(matches, left_lines, left_recs)
+    return EngineResult(tuple(matches), tuple(left_lines), tuple(left_recs))
+
+
+def _shared_sort_keys(lines: Sequence[PLine], recs: Sequence[PRec]) -> bool:
+    """Whether two lines or two records sort alike (a caller gave the same value twice)."""
+    return any(_same_line_key(lines[k - 1], lines[k]) for k in range(1, len(lines))) or any(
+        _same_record_key(recs[k - 1], recs[k]) for k in range(1, len(recs))
+    )
+
+
+def _same_line_key(x: PLine, y: PLine) -> bool:
+    return (
+        x.line.bank_ref == y.line.bank_ref
+        and x.account == y.account
+        and line_sort_key(x.line, x.account) == line_sort_key(y.line, y.account)
+    )
+
+
+def _same_record_key(x: PRec, y: PRec) -> bool:
+    return x.rec.id == y.rec.id and record_sort_key(x.rec) == record_sort_key(y.rec)
+
+
 def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Match:
     p = d.prop
     mlines = [lines[i] for i in p.lines]
     mrecs = [recs[r] for r in p.recs]
-    cur = mlines[0].currency
-    line_total = sum(pl.minor for pl in mlines)
-    difference = Money(line_total - p.expected, cur)
-    comparable = [q for q, c in d.rivals if c] if d.rivals else []
-    alternatives = _alternatives(d, lines, recs) if d.rivals else ()
-    booked = all(pl.booked for pl in mlines)
+    total = mlines[0].minor if len(mlines) == 1 else sum(pl.minor for pl in mlines)
+    difference = Money(total - p.expected, mlines[0].currency)
+    bank_lines = tuple([pl.line for pl in mlines])
+    records = tuple([pr.rec for pr in mrecs])
+    bank_refs = tuple([line.bank_ref for line in bank_lines])
+    ledger_ids = tuple([rec.id for rec in records])
+    rivals = d.rivals
     evidence = Evidence(
-        identifiers=p.ids,
-        amount_difference=difference,
-        days_apart=p.days,
-        name_similarity=round(p.sim, 1) if p.sim is not None else None,
-        fx_rate=p.fx_rate,
-        fx_source=p.fx_source,
-        alternatives=alternatives,
-        notes=p.notes if booked else (*p.notes, "pending line: not yet booked"),
+        p.ids,
+        difference,
+        p.days,
+        round(p.sim, 1) if p.sim is not None else None,
+        p.fx_rate,
+        p.fx_source,
+        _alternatives(rivals, lines, recs) if rivals else (),
+        p.notes if all(pl.booked for pl in mlines) else (*p.notes, _PENDING),
     )
-    status = MatchStatus.MATCHED if d.matched else MatchStatus.REVIEW
+    explanation = explain(
+        p,
+        mlines,
+        mrecs,
+        total=total,
+        matched=d.matched,
+        rivals=[q for q, comparable in rivals if comparable] if rivals else (),
+        all_recs=recs,
+    )
     return Match(
-        match_id=match_id([pl.ident for pl in mlines], [pr.rec.id for pr in mrecs]),
-        status=status,
-        bank_refs=tuple(pl.line.bank_ref for pl in mlines),
-        ledger_ids=tuple(pr.rec.id for pr in mrecs),
-        rule=p.stage,
-        confidence=(_CONFIDENCE if d.matched else _REVIEW_CONFIDENCE)[p.band],
-        difference=difference,
-        explanation=explain(p, mlines, mrecs, matched=d.matched, rivals=comparable, all_recs=recs),
-        evidence=evidence,
-        lines=tuple(pl.line for pl in mlines),
-        records=tuple(pr.rec for pr in mrecs),
+        match_id([pl.ident for pl in mlines], ledger_ids),
+        MatchStatus.MATCHED if d.matched else MatchStatus.REVIEW,
+        bank_refs,
+        ledger_ids,
+        p.stage,
+        (_CONFIDENCE if d.matched else _REVIEW_CONFIDENCE)[p.band],
+        difference,
+        explanation,
+        evidence,
+        bank_lines,
+        records,
     )
 
 
 def _alternatives(
-    d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]
+    rivals: Sequence[tuple[Proposal, bool]], lines: Sequence[PLine], recs: Sequence[PRec]
 ) -> tuple[Alternative, ...]:
     return tuple(
-        Alternative(
-            tuple(lines[i].line.bank_ref for i in q.lines),
-            tuple(recs[r].rec.id for r in q.recs),
-            _rival_reason(q, c),
-        )
-        for q, c in d.rivals[:MAX_ALTERNATIVES]
+        [
+            Alternative(
+                tuple([lines[i].line.bank_ref for i in q.lines]),
+                tuple([recs[r].rec.id for r in q.recs]),
+                _rival_reason(q, comparable),
+            )
+            for q, comparable in rivals[:MAX_ALTERNATIVES]
+        ]
     )
 
 

@@ -11,13 +11,14 @@ import csv
 import functools
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from accord.ingest.parsers.model import BankLine, TransactionCode
 from accord.kit.money import Money, format_amount
-from accord.matching.engine.model import EngineResult, Match
+from accord.matching.engine.model import EngineResult, Match, MatchStatus
 from accord.reconciliation.files.ledger_csv import Ledger, ledger_cells
 
 MATCHES = "matches.csv"
@@ -87,28 +88,34 @@ def _write_text(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def _match_rows(matches: Sequence[Match], line_order: Mapping[str, int]) -> list[list[str]]:
+def _match_rows(matches: Sequence[Match], line_order: Mapping[str, int]) -> list[tuple[str, ...]]:
     last = len(line_order)
+    keys = [
+        (
+            line_order[match.bank_refs[0]]
+            if len(match.bank_refs) == 1
+            else min((line_order[ref] for ref in match.bank_refs), default=last),
+            match.match_id,
+        )
+        for match in matches
+    ]
+    order = sorted(range(len(matches)), key=keys.__getitem__)
+    return [match_row(matches[k]) for k in order]
 
-    def position(match: Match) -> tuple[int, str]:
-        first = min((line_order[ref] for ref in match.bank_refs), default=last)
-        return first, match.match_id
 
-    return [match_row(match) for match in sorted(matches, key=position)]
-
-
-def match_row(match: Match) -> list[str]:
+def match_row(match: Match) -> tuple[str, ...]:
     """One matches.csv row: refs and ids joined with `;`, confidence with two decimals."""
-    return [
+    difference = match.difference
+    return (
         match.match_id,
-        match.status.value,
+        _STATUS_TEXT[match.status],
         ";".join(match.bank_refs),
         ";".join(match.ledger_ids),
         match.rule,
         _confidence(match.confidence),
-        format_amount(match.difference.minor, match.difference.currency),
+        _amount(difference.minor, difference.currency),
         one_line(match.explanation),
-    ]
+    )
 
 
 def bank_row(line: BankLine, reason: str) -> list[str]:
@@ -153,13 +160,28 @@ def transaction_code_text(code: TransactionCode | None) -> str:
     return " ".join(part for part in (iso, proprietary) if part)
 
 
+_STATUS_TEXT = {status: status.value for status in MatchStatus}
+
+
 @functools.lru_cache(maxsize=256)
 def _confidence(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _amount(minor: int, currency: str) -> str:
+    # Most differences are a few small values; zero above all.
+    return format_amount(minor, currency)
+
+
+# What str.splitlines splits at.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def one_line(text: str) -> str:
     """The text with line breaks turned into spaces (a CSV cell read by people and tools)."""
+    if _LINE_BREAK.search(text) is None:
+        return text
     return " ".join(text.splitlines())
 
 

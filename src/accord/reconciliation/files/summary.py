@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,44 +98,54 @@ def decided(result: EngineResult) -> tuple[dict[str, str], dict[str, str]]:
     """Status of each bank ref and ledger id in a match: `matched` beats `review`."""
     lines: dict[str, str] = {}
     records: dict[str, str] = {}
-    for match in result.matches:
-        status = match.status.value
-        for ref in match.bank_refs:
-            if lines.get(ref) != "matched":
-                lines[ref] = status
-        for record_id in match.ledger_ids:
-            if records.get(record_id) != "matched":
-                records[record_id] = status
+    # Review first, so that matched overwrites it.
+    for wanted in (MatchStatus.REVIEW, MatchStatus.MATCHED):
+        chosen = [match for match in result.matches if match.status == wanted]
+        lines.update(dict.fromkeys([ref for m in chosen for ref in m.bank_refs], wanted.value))
+        records.update(dict.fromkeys([i for m in chosen for i in m.ledger_ids], wanted.value))
     return lines, records
 
 
 def _totals(items: Iterable[tuple[str, Money, str]], noun: str) -> list[dict[str, object]]:
-    sums: dict[tuple[str, str], dict[str, list[int]]] = {}
+    counts: dict[tuple[str, str, str], int] = {}
+    sums: dict[tuple[str, str, str], int] = {}
     for account, amount, status in items:
-        group = sums.setdefault((account, amount.currency), {s: [0, 0] for s in STATUSES})
-        group[status][0] += 1
-        group[status][1] += amount.minor
-    return [
-        {
-            "account": account or None,
-            "currency": currency,
-            noun: sum(count for count, _ in group.values()),
-            "amount": format_amount(sum(total for _, total in group.values()), currency),
-            **{
-                s: {noun: group[s][0], "amount": format_amount(group[s][1], currency)}
-                for s in STATUSES
-            },
-        }
-        for (account, currency), group in sorted(sums.items())
-    ]
+        key = (account, amount.currency, status)
+        counts[key] = counts.get(key, 0) + 1
+        sums[key] = sums.get(key, 0) + amount.minor
+    groups = sorted({(account, currency) for account, currency, _ in counts})
+    return [_group_totals(account, currency, counts, sums, noun) for account, currency in groups]
+
+
+def _group_totals(
+    account: str,
+    currency: str,
+    counts: Mapping[tuple[str, str, str], int],
+    sums: Mapping[tuple[str, str, str], int],
+    noun: str,
+) -> dict[str, object]:
+    keys = [(account, currency, status) for status in STATUSES]
+    return {
+        "account": account or None,
+        "currency": currency,
+        noun: sum(counts.get(key, 0) for key in keys),
+        "amount": format_amount(sum(sums.get(key, 0) for key in keys), currency),
+        **{
+            key[2]: {
+                noun: counts.get(key, 0),
+                "amount": format_amount(sums.get(key, 0), currency),
+            }
+            for key in keys
+        },
+    }
 
 
 def _match_counts(result: EngineResult) -> dict[str, object]:
-    by_rule: dict[str, dict[str, int]] = {}
-    for match in result.matches:
-        if match.rule not in by_rule:
-            by_rule[match.rule] = {s.value: 0 for s in MatchStatus}
-        by_rule[match.rule][match.status.value] += 1
+    pairs = Counter([(match.rule, match.status) for match in result.matches])
+    by_rule = {
+        rule: {s.value: pairs[rule, s] for s in MatchStatus}
+        for rule in dict.fromkeys(rule for rule, _ in pairs)
+    }
     return {
         **{s.value: sum(c[s.value] for c in by_rule.values()) for s in MatchStatus},
         "by_rule": by_rule,
