@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from accord.ingest.parsers.model import (
     BankLine,
     LineStatus,
@@ -157,3 +159,16 @@ def test_a_match_is_written_at_its_earliest_line(tmp_path: Path) -> None:
     )
     with (tmp_path / "matches.csv").open(newline="") as handle:
         assert [r[0] for r in csv.reader(handle)] == ["match_id", "m2", "m1", "m3"]
+
+
+def test_an_unmatched_record_missing_from_the_ledger_is_an_error(tmp_path: Path) -> None:
+    stray = LedgerRecord("R9", date(2025, 1, 1), Money(1000, "EUR"))
+    result = EngineResult((), (), (UnmatchedRecord(stray, "x"),))
+    with pytest.raises(ValueError, match="not in the ledger"):
+        write_outputs(
+            tmp_path,
+            result=result,
+            ledger=Ledger("ledger.csv", ("id",), ()),
+            line_order={},
+            summary={},
+        )

@@ -57,22 +57,22 @@ def _labels(recs: Sequence[PRec]) -> str:
 
 
 def _tail(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec]) -> str:
-    parts: list[str] = []
-    if p.days is not None and recs:
-        word = _DATE_WORD.get(recs[0].rec.type, "record date")
-        if p.days == 0:
-            parts.append(f"paid on the {word}")
-        else:
-            side = "after" if p.days > 0 else "before"
-            unit = "day" if abs(p.days) == 1 else "days"
-            parts.append(f"paid {abs(p.days)} {unit} {side} the {word}")
+    paid = _paid(p.days, recs[0].rec.type) if p.days is not None and recs else ""
     party = lines[0].line.counterparty
-    if party and party.name:
-        by = f"by {party.name}"
-        if p.sim is not None:
-            by += f" (name {p.sim:.0f}% similar)"
-        parts.append(by)
-    return ("; " + " ".join(parts)) if parts else ""
+    name = party.name if party else None
+    if not name:
+        return f"; {paid}" if paid else ""
+    by = f"by {name}" if p.sim is None else f"by {name} (name {p.sim:.0f}% similar)"
+    return f"; {paid} {by}" if paid else f"; {by}"
+
+
+def _paid(days: int, kind: RecordType) -> str:
+    word = _DATE_WORD.get(kind, "record date")
+    if days == 0:
+        return f"paid on the {word}"
+    side = "after" if days > 0 else "before"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"paid {abs(days)} {unit} {side} the {word}"
 
 
 def explain(

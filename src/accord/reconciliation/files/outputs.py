@@ -11,14 +11,13 @@ import csv
 import functools
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from accord.ingest.parsers.model import BankLine, TransactionCode
 from accord.kit.money import Money, format_amount
-from accord.matching.engine.model import EngineResult, Match, MatchStatus
+from accord.matching.engine.model import EngineResult, Match, MatchStatus, UnmatchedRecord
 from accord.reconciliation.files.ledger_csv import Ledger, ledger_cells
 
 MATCHES = "matches.csv"
@@ -60,16 +59,22 @@ def write_outputs(
         BANK_COLUMNS,
         (bank_row(u.line, u.reason) for u in unmatched_lines),
     )
-    record_order = {record.id: i for i, record in enumerate(ledger.records)}
-    unmatched_records = sorted(result.unmatched_records, key=lambda u: record_order[u.record.id])
     cells = ledger_cells(ledger.columns)
     _write_csv(
         directory / UNMATCHED_LEDGER,
         (*ledger.columns, "reason"),
-        ([*cells(u.record), one_line(u.reason)] for u in unmatched_records),
+        ([*cells(u.record), one_line(u.reason)] for u in _in_ledger_order(result, ledger)),
     )
     text = json.dumps(summary, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     _write_text(directory / SUMMARY, text)
+
+
+def _in_ledger_order(result: EngineResult, ledger: Ledger) -> list[UnmatchedRecord]:
+    unmatched = {u.record.id: u for u in result.unmatched_records}
+    ordered = [unmatched[record.id] for record in ledger.records if record.id in unmatched]
+    if len(ordered) != len(result.unmatched_records):
+        raise ValueError("an unmatched record is not in the ledger, or twice in the result")
+    return ordered
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -174,14 +179,8 @@ def _amount(minor: int, currency: str) -> str:
     return format_amount(minor, currency)
 
 
-# What str.splitlines splits at.
-_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def one_line(text: str) -> str:
     """The text with line breaks turned into spaces (a CSV cell read by people and tools)."""
-    if _LINE_BREAK.search(text) is None:
-        return text
     return " ".join(text.splitlines())
 
 
