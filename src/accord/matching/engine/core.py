@@ -31,12 +31,10 @@ from accord.matching.engine.model import (
     EngineResult,
     LedgerRecord,
     Rate,
-    UnmatchedLine,
-    UnmatchedRecord,
 )
 from accord.matching.engine.prepare import PLine, Prepared, hits_of
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
-from accord.matching.engine.result import build_match, line_reason, record_reason, sort_result
+from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (
     AMOUNT,
     AMOUNT_NAME,
@@ -267,20 +265,7 @@ def run_engine(
     run.props.extend(reversals(prep.lines, run.links, ctx))
     _demote_double_payments(run.props, prep.lines)
     result = assign(run.props, rules)
-    matches = [build_match(d, prep.lines, prep.records) for d in result.decisions]
-    left_lines = [
-        UnmatchedLine(
-            pl.line, line_reason(pl, result, prep.lines, prep.records, run.crowded.get(pl.pos, 0))
-        )
-        for pl in prep.lines
-        if pl.pos not in result.line_owner
-    ]
-    left_recs = [
-        UnmatchedRecord(pr.rec, record_reason(pr, result, prep.lines, prep.records))
-        for pr in prep.records
-        if pr.pos not in result.rec_owner
-    ]
-    return sort_result(matches, left_lines, left_recs)
+    return build_result(result, prep.lines, prep.records, run.crowded)
 
 
 def _propose_span(ctx: Context, span: tuple[int, int]) -> Proposed:
