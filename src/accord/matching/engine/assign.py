@@ -59,47 +59,47 @@ def _competes(p: Proposal, q: Proposal, rules: Rules) -> bool:
 def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
     """Decide which proposals become matches, and which of those are `matched`."""
     ordered = _dedupe(props)
-    for p in ordered:
-        p.order = ()  # position in `ordered` keeps the order from here on
     by_line: dict[int, list[int]] = {}
     by_rec: dict[int, list[int]] = {}
     for k, p in enumerate(ordered):
+        p.order = ()  # position in `ordered` keeps the order from here on
         for i in p.lines:
-            by_line.setdefault(i, []).append(k)
+            _append(by_line, i, k)
         for r in p.recs:
-            by_rec.setdefault(r, []).append(k)
+            _append(by_rec, r, k)
     out = Assignment([], {}, {}, {}, {})
     locked_lines: set[int] = set()
     locked_recs: set[int] = set()
     line_owner, rec_owner = out.line_owner, out.rec_owner
     for k, p in enumerate(ordered):
-        if _taken(p.lines, line_owner) or _taken(p.recs, rec_owner):
+        if not (line_owner.keys().isdisjoint(p.lines) and rec_owner.keys().isdisjoint(p.recs)):
             _note_loss(p, out)
             continue
-        rivals = _rivals(k, p, ordered, by_line, by_rec)
         flagged: list[tuple[Proposal, bool]] = []
         contested = False
-        for q in rivals:
-            alive = not (
-                any(i in locked_lines for i in q.lines) or any(r in locked_recs for r in q.recs)
-            )
+        for q in _rivals(k, p, ordered, by_line, by_rec):
+            alive = locked_lines.isdisjoint(q.lines) and locked_recs.isdisjoint(q.recs)
             comparable = alive and _competes(p, q, rules)
             contested |= comparable
             flagged.append((q, comparable))
         decision = Decision(p, p.auto and not contested, flagged)
         out.decisions.append(decision)
         for i in p.lines:
-            out.line_owner[i] = decision
+            line_owner[i] = decision
         for r in p.recs:
-            out.rec_owner[r] = decision
+            rec_owner[r] = decision
         if decision.matched:
             locked_lines.update(p.lines)
             locked_recs.update(p.recs)
     return out
 
 
-def _taken(items: tuple[int, ...], owner: dict[int, Decision]) -> bool:
-    return not owner.keys().isdisjoint(items)
+def _append(index: dict[int, list[int]], key: int, k: int) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = [k]
+    elif found[-1] != k:
+        found.append(k)
 
 
 def _rivals(
@@ -109,24 +109,23 @@ def _rivals(
     by_line: dict[int, list[int]],
     by_rec: dict[int, list[int]],
 ) -> list[Proposal]:
-    if len(p.lines) == 1 and len(p.recs) <= 1:
-        alone = len(by_line[p.lines[0]]) == 1 and (not p.recs or len(by_rec[p.recs[0]]) == 1)
-        if alone:
-            return []
+    lines, recs = p.lines, p.recs
+    if len(lines) == 1 and len(recs) <= 1:
+        on_line = by_line[lines[0]]
+        if not recs:
+            found = [q for q in on_line if q != k]
+        elif len(on_line) == 1:
+            found = [q for q in by_rec[recs[0]] if q != k]
+        else:
+            found = sorted({*on_line, *by_rec[recs[0]]} - {k})
+        return [ordered[q] for q in found]
     seen: set[int] = {k}
-    found: list[int] = []
-    for i in p.lines:
-        for q in by_line[i]:
-            if q not in seen:
-                seen.add(q)
-                found.append(q)
-    for r in p.recs:
-        for q in by_rec[r]:
-            if q not in seen:
-                seen.add(q)
-                found.append(q)
-    found.sort()
-    return [ordered[q] for q in found]
+    for i in lines:
+        seen.update(by_line[i])
+    for r in recs:
+        seen.update(by_rec[r])
+    seen.discard(k)
+    return [ordered[q] for q in sorted(seen)]
 
 
 def _note_loss(p: Proposal, out: Assignment) -> None:

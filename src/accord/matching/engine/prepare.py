@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from accord.ingest.parsers.model import BankLine, LineStatus
 from accord.matching.engine.model import LedgerRecord
@@ -22,14 +23,13 @@ from accord.matching.engine.text import (
 )
 
 Hits = int | list[int]
+K = TypeVar("K", str, int)
 
 
-def add_hit(index: dict[str, Hits], key: str, i: int) -> None:
+def add_hit(index: dict[K, Hits], key: K, i: int) -> None:
     """Append record `i` under `key` (records arrive in ascending order)."""
-    old = index.get(key)
-    if old is None:
-        index[key] = i
-    elif isinstance(old, int):
+    old = index.setdefault(key, i)
+    if isinstance(old, int):
         if old != i:
             index[key] = [old, i]
     elif old[-1] != i:
@@ -183,7 +183,9 @@ class Index:
         self.name_tokens: dict[tuple[str, str], list[str]] = {}
 
     def add_reference(self, value: str, i: int) -> None:
-        segs = segments(value.upper())
+        self._add_segments(segments(value.upper()), i)
+
+    def _add_segments(self, segs: list[str], i: int) -> None:
         if not segs:
             return
         full = "".join(segs)
@@ -195,19 +197,22 @@ class Index:
                 self.max_segments = min(len(segs), 16)
         if not raw_groups:
             return
-        groups = [g.lstrip("0") or "0" for g in raw_groups]
-        if len(groups) == 1:
-            if len(groups[0]) >= 3:
-                add_hit(self.groups, groups[0], i)
-        elif sum(map(len, groups)) >= 3:
-            add_hit(self.groups, groups_key(groups), i)
-        serial = groups[-1]
+        if len(raw_groups) == 1:
+            serial = raw_groups[0].lstrip("0") or "0"
+            if len(serial) >= 3:
+                add_hit(self.groups, serial, i)
+            core = raw_groups[0].lstrip("0")
+        else:
+            groups = [g.lstrip("0") or "0" for g in raw_groups]
+            if sum(map(len, groups)) >= 3:
+                add_hit(self.groups, groups_key(groups), i)
+            serial = groups[-1]
+            core = "".join(raw_groups).lstrip("0")
         prefix = segs[0] if not segs[0].isdigit() else ""
         if prefix and len(prefix) <= 10:
             self.keywords.setdefault(prefix, prefix)
-            if len(groups) >= 2 and len(raw_groups[-1]) >= 3:
+            if len(raw_groups) >= 2 and len(raw_groups[-1]) >= 3:
                 add_hit(self.serial, f"{prefix}|{serial}", i)
-        core = "".join(raw_groups).lstrip("0")
         if len(core) >= 4:
             add_hit(self.bare, core, i)
         if len(serial) >= 3 and serial != core:
@@ -215,21 +220,23 @@ class Index:
 
     def add_record(self, pr: PRec) -> None:
         rec = pr.rec
-        own = {_prefix(rec.id)}
+        id_segs = segments(rec.id.upper())
+        id_prefix = _prefix(id_segs)
         if rec.reference:
-            own.add(_prefix(rec.reference))
-        self.prefixes.append(tuple(sorted(own)))
-        self.add_reference(rec.id, pr.pos)
-        if rec.reference and ref_key(rec.reference) != ref_key(rec.id):
-            self.add_reference(rec.reference, pr.pos)
-        by_amount = self.amount.setdefault((pr.currency, pr.account or ""), {})
-        old = by_amount.get(pr.minor)
-        if old is None:
-            by_amount[pr.minor] = pr.pos
-        elif isinstance(old, int):
-            by_amount[pr.minor] = [old, pr.pos]
+            ref_segs = segments(rec.reference.upper())
+            ref_prefix = _prefix(ref_segs)
+            if ref_prefix == id_prefix:
+                self.prefixes.append((id_prefix,))
+            else:
+                self.prefixes.append(tuple(sorted((id_prefix, ref_prefix))))
+            self._add_segments(id_segs, pr.pos)
+            # ref_key(value) is the segments of value joined.
+            if "".join(ref_segs) != "".join(id_segs):
+                self._add_segments(ref_segs, pr.pos)
         else:
-            old.append(pr.pos)
+            self.prefixes.append((id_prefix,))
+            self._add_segments(id_segs, pr.pos)
+        add_hit(self.amount.setdefault((pr.currency, pr.account or ""), {}), pr.minor, pr.pos)
         if pr.name:
             add_hit(self.names, pr.name, pr.pos)
 
@@ -241,9 +248,8 @@ class Index:
                 self.name_tokens.setdefault((account, token), []).append(name)
 
 
-def _prefix(value: str) -> str:
+def _prefix(segs: list[str]) -> str:
     """The letters a reference starts with (`INV` of `INV-2025-1`), or "" for `2025-1`."""
-    segs = segments(value.upper())
     return segs[0] if segs and not segs[0].isdigit() else ""
 
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz.fuzz import ratio, token_sort_ratio
 
 _SEGMENT = re.compile(r"[A-Z]+|[0-9]+")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -179,6 +179,33 @@ def _collapse_umlauts(name: str) -> str:
     return name
 
 
+def _sorted_words(name: str) -> str:
+    return " ".join(sorted(name.split()))
+
+
+# name -> _name_forms(name); cleared when full, so a long-lived process stays small.
+_FORMS: dict[str, tuple[str, str, str]] = {}
+_FORMS_MAX = 1 << 16
+
+
+def _name_forms(name: str) -> tuple[str, str, str] | None:
+    """(words sorted, umlauts collapsed, collapsed words sorted) of an ASCII name.
+
+    A bank run compares each name with many others: these are computed once per name.
+    Only ASCII, where str.split() and rapidfuzz agree on what separates words; None
+    otherwise, for token_sort_ratio itself.
+    """
+    found = _FORMS.get(name)
+    if found is None:
+        if not name.isascii():
+            return None
+        if len(_FORMS) >= _FORMS_MAX:
+            _FORMS.clear()
+        collapsed = _collapse_umlauts(name)
+        found = _FORMS[name] = (_sorted_words(name), collapsed, _sorted_words(collapsed))
+    return found
+
+
 def name_similarity(a: str, b: str) -> float:
     """0-100 similarity of two normalised names; subsets do not score 100.
 
@@ -188,14 +215,32 @@ def name_similarity(a: str, b: str) -> float:
     """
     if a == b:
         return 100.0
-    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    forms_a, forms_b = _name_forms(a), _name_forms(b)
+    if forms_a is None or forms_b is None:
+        score = _similarity_of_any(a, b)
+    else:
+        # token_sort_ratio is the ratio of the sorted words; a cutoff lets rapidfuzz stop
+        # early on a ratio that cannot raise the score.
+        sa, ca, csa = forms_a
+        sb, cb, csb = forms_b
+        score = ratio(a, b)
+        if sa != a or sb != b:
+            score = ratio(sa, sb, score_cutoff=score) or score
+        if ca != a or cb != b:
+            score = ratio(csa, csb, score_cutoff=score) or score
+    if score < 95.0:
+        short, long = (a, b) if len(a) <= len(b) else (b, a)
+        if len(short) >= 12 and long.startswith(short):
+            score = 95.0
+    return float(score)
+
+
+def _similarity_of_any(a: str, b: str) -> float:
+    score = max(ratio(a, b), token_sort_ratio(a, b))
     ca, cb = _collapse_umlauts(a), _collapse_umlauts(b)
     if ca != a or cb != b:
-        score = max(score, fuzz.token_sort_ratio(ca, cb))
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) >= 12 and long.startswith(short):
-        score = max(score, 95.0)
-    return float(score)
+        score = max(score, token_sort_ratio(ca, cb))
+    return score
 
 
 def name_in_text(name: str, text_tokens: str) -> bool:
