@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from accord.matching.engine.text import (
     is_valid_rf,
@@ -59,3 +62,18 @@ def test_truncated_long_name_counts_as_the_same() -> None:
 
 def test_typo_in_a_long_name_stays_strong() -> None:
     assert name_similarity("MUELLER BAUTECHNIK", "MUELLER BAUTECHNK") >= 88
+
+
+_NAME_TEXT = st.text(alphabet="AEOUMLR Ü\t\x85é", max_size=14)
+
+
+@given(_NAME_TEXT, _NAME_TEXT)
+def test_similarity_is_the_best_of_ratio_and_sorted_words(a: str, b: str) -> None:
+    expected = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    ca = a.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+    cb = b.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+    if (ca, cb) != (a, b):
+        expected = max(expected, fuzz.token_sort_ratio(ca, cb))
+    if len(min(a, b, key=len)) >= 12 and (a.startswith(b) or b.startswith(a)):
+        expected = max(expected, 95.0)
+    assert name_similarity(a, b) == (100.0 if a == b else expected)
