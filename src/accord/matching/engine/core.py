@@ -48,8 +48,9 @@ from accord.matching.engine.text import ref_key
 
 R = TypeVar("R")
 
-# Lines are proposed in this many independent spans, which a `Mapper` may run in parallel.
-PROPOSE_SPANS = 2
+# Lines are proposed in this many independent spans, which a `Mapper` may run in parallel;
+# lines come sorted by account and date, so many small spans share every account's cost.
+PROPOSE_SPANS = 16
 
 
 class Mapper(Protocol):
