@@ -19,7 +19,7 @@ from accord.matching.engine.result import (
     record_reason,
     sort_result,
 )
-from accord.matching.engine.rules import DEFAULT_RULES, REFERENCE
+from accord.matching.engine.rules import REFERENCE
 from tests.matching.engine.factories import DAY, line, record
 
 # Two spellings of one account: lines differing only there sort alike.
@@ -81,7 +81,7 @@ def test_build_result_is_the_sorted_result(
     ]
     if twice and lines:
         lines.append(lines[0])
-    prep = Prepared(lines, records, DEFAULT_RULES)
+    prep = Prepared(lines, records)
     a = _assignment(prep.lines, prep.records, pairs)
     # Reasons that sort against the lines' order.
     crowded = {pl.pos: 10 + len(lines) - pl.pos for pl in prep.lines}

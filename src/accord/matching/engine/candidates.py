@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from accord.matching.engine.fx import RateTable, convert, implied_rate
-from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
+from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, build_index, hits_of
 from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
     groups_key,
@@ -80,7 +80,7 @@ class Context:
 
     def __init__(self, prep: Prepared, rules: Rules, rates: RateTable) -> None:
         self.prep = prep
-        self.index = prep.index
+        self.index = build_index(prep.records, rules)
         self.rules = rules
         self.rates = rates
         self.patterns = [re.compile(p, re.IGNORECASE) for p in rules.reference_patterns]
@@ -269,16 +269,28 @@ def _scan_phrase(
 # --- amounts -------------------------------------------------------------------------
 
 
-def amount_hits(ctx: Context, currency: str, account: str, minor: int) -> list[int]:
-    """Records of `currency` for `account` or any account with exactly `minor`."""
+def amount_hits(
+    ctx: Context,
+    currency: str,
+    account: str,
+    minor: int,
+    window: tuple[int, int] | None = None,
+) -> list[int]:
+    """Records of `currency` for `account` or any account with exactly `minor`, dated
+    within `window` (inclusive) if given, by position."""
     out: list[int] = []
-    for acc in (account, ""):
+    for acc in (account, "") if account else ("",):
         by_amount = ctx.index.amount.get((currency, acc))
         if by_amount is not None:
-            out.extend(hits_of(by_amount.get(minor)))
-        if not account:
-            break
-    return sorted(out) if account and len(out) > 1 else out
+            out.extend(ctx.in_window(hits_of(by_amount.get(minor)), window))
+    return sorted(out) if len(out) > 1 else out
+
+
+def line_window(pl: PLine, rules: Rules) -> tuple[int, int] | None:
+    """The days a record may be dated for an amount-only candidate of the line."""
+    if pl.day is None:
+        return None
+    return pl.day - rules.amount_days_after, pl.day + rules.amount_days_before
 
 
 def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[list[int], int]:
@@ -292,21 +304,14 @@ def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[li
     if pl.minor == 0:
         return [], 0
     rules = ctx.rules
-    window = (
-        None
-        if pl.day is None
-        else (
-            pl.day - rules.amount_days_after,
-            pl.day + rules.amount_days_before,
-        )
-    )
+    window = line_window(pl, rules)
     spans: list[Sequence[int]] = []
     for acc in (pl.account, "") if pl.account else ("",):
         by_amount = ctx.index.amount.get((pl.currency, acc))
         hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
         if hits:
             spans.append(ctx.in_window(hits, window))
-    excluded = sum(1 for span in spans for r in exclude if r in span) if exclude else 0
+    excluded = sum(1 for r in exclude if _same_amount(pl, r, window, ctx)) if spans else 0
     count = sum(len(span) for span in spans) - excluded
     if count > rules.max_candidates:
         return [], count
@@ -314,17 +319,30 @@ def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[li
     return found, count
 
 
+def _same_amount(pl: PLine, r: int, window: tuple[int, int] | None, ctx: Context) -> bool:
+    """Whether record `r` is one of the line's `amount_window` records (before exclusion)."""
+    pr = ctx.prep.records[r]
+    if pr.minor != pl.minor or pr.currency != pl.currency:
+        return False
+    if ctx.accounts[r] not in ((pl.account, "") if pl.account else ("",)):
+        return False
+    return window is None or window[0] <= pr.day <= window[1]
+
+
 def amount_candidates(pl: PLine, ctx: Context, extra: int = 0) -> list[int]:
-    """Records of the line's currency whose amount is the line's amount plus `extra`."""
-    return amount_hits(ctx, pl.currency, pl.account, pl.minor + extra)
+    """Records of the line's currency whose amount is the line's amount plus `extra`,
+    dated within the line's amount window."""
+    return amount_hits(ctx, pl.currency, pl.account, pl.minor + extra, line_window(pl, ctx.rules))
 
 
 def instructed_candidates(pl: PLine, ctx: Context) -> list[int]:
-    """Records equal to the instructed amount the bank reports in another currency."""
+    """Records equal to the instructed amount the bank reports in another currency, dated
+    within the line's amount window."""
     instructed = pl.line.instructed_amount
     if instructed is None or instructed.currency == pl.currency:
         return []
-    return amount_hits(ctx, instructed.currency, pl.account, instructed.minor)
+    window = line_window(pl, ctx.rules)
+    return amount_hits(ctx, instructed.currency, pl.account, instructed.minor, window)
 
 
 def fx_range_candidates(pl: PLine, ctx: Context, limit: int) -> list[int]:

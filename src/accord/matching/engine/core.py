@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine.assign import assign
+from accord.matching.engine.assign import Assignment, assign
 from accord.matching.engine.candidates import (
     EXACT,
     FULL,
@@ -251,13 +251,20 @@ def run_engine(
     mapper: Mapper | None = None,
 ) -> EngineResult:
     """See accord.matching.engine.reconcile."""
-    prep = Prepared(lines, records, rules)
+    prep = Prepared(lines, records)
+    decided, crowded = _decide(prep, rates, rules, mapper or _in_order)
+    return build_result(decided, prep.lines, prep.records, crowded)
+
+
+def _decide(
+    prep: Prepared, rates: Sequence[Rate], rules: Rules, mapper: Mapper
+) -> tuple[Assignment, dict[int, int]]:
+    """The assignment and the crowded lines. The indexes and the proposals that lost are
+    dropped on return, before the results are built (at a million lines, gigabytes)."""
     ctx = Context(prep, rules, RateTable(rates, rules.fx_rate_max_age_days))
     run = _Run(ctx)
     spans = _spans(len(prep.lines), PROPOSE_SPANS)
-    for part in (mapper or _in_order)(
-        functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]
-    ):
+    for part in mapper(functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]):
         run.absorb(part)
     for (r, _account), line_pos in sorted(run.instal.items()):
         prop = instalments(prep.records[r], line_pos, prep.lines, ctx)
@@ -265,8 +272,7 @@ def run_engine(
             run.props.append(prop)
     run.props.extend(reversals(prep.lines, run.links, ctx))
     _demote_double_payments(run.props, prep.lines)
-    result = assign(run.props, rules)
-    return build_result(result, prep.lines, prep.records, run.crowded)
+    return assign(run.props, rules), run.crowded
 
 
 def _propose_span(ctx: Context, span: tuple[int, int]) -> Proposed:
@@ -286,8 +292,6 @@ def _spans(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _in_order(
-    func: Callable[[tuple[int, int]], Proposed],
-    spans: Sequence[tuple[int, int]],
-    _weights: Sequence[int],
-) -> list[Proposed]:
-    return [func(span) for span in spans]
+    func: Callable[[Any], R], items: Sequence[Any], _weights: Sequence[int], /
+) -> list[R]:
+    return [func(item) for item in items]

@@ -254,11 +254,9 @@ def _prefix(segs: list[str]) -> str:
 
 
 class Prepared:
-    """Inputs in canonical order with their index."""
+    """Inputs in canonical order with their normalised fields."""
 
-    def __init__(
-        self, lines: Sequence[BankLine], records: Sequence[LedgerRecord], rules: Rules
-    ) -> None:
+    def __init__(self, lines: Sequence[BankLine], records: Sequence[LedgerRecord]) -> None:
         names = Names()
         plines = [PLine(line, names) for line in lines]
         plines.sort(key=lambda p: p.sort_key)
@@ -269,11 +267,15 @@ class Prepared:
         ordered = sorted(records, key=record_sort_key)
         self.lines = plines
         self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
-        self.index = Index(rules)
-        for pr in self.records:
-            self.index.add_record(pr)
-        self.index.index_names(self.records)
-        self.names = names
+
+
+def build_index(records: Sequence[PRec], rules: Rules) -> Index:
+    """The indexes of records in canonical order."""
+    index = Index(rules)
+    for pr in records:
+        index.add_record(pr)
+    index.index_names(records)
+    return index
 
 
 def _disambiguate(plines: list[PLine]) -> None:
