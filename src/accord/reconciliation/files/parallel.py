@@ -19,9 +19,11 @@ import multiprocessing
 import operator
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from accord.kit.errors import AccordError
@@ -199,14 +201,30 @@ def _make_getter(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 def spare_core() -> bool:
     """True when a worker can be forked and would find a core to itself.
 
-    On a machine already busy with other work (load average above cores - 1), a worker
-    only adds the cost of moving results (measured: +30% CPU, slower on a loaded machine).
-    The answer changes the speed of a job, never its result.
+    On a machine already busy with other work, a worker only adds the cost of moving
+    results (measured: +30% CPU, slower on a loaded machine). "Busy" is other tasks running
+    now, not the load average: a long job raises the load average itself, and its second
+    stage would then find no core spare. The answer changes the speed of a job, never its
+    result.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) >= 2 and os.getloadavg()[0] <= (cores or 1) - 1
+    cores = cores or 1
+    return cores >= 2 and _others_running() <= cores - 2
+
+
+def _others_running(samples: int = 5) -> float:
+    """Tasks running or ready to run besides this one, averaged over a few milliseconds."""
+    try:
+        counts = []
+        for _ in range(samples):
+            running = Path("/proc/loadavg").read_text().split()[3].split("/")[0]
+            counts.append(int(running) - 1)
+            time.sleep(0.002)
+        return sum(counts) / samples
+    except (OSError, ValueError, IndexError):  # not Linux: the one-minute load average
+        return max(0.0, os.getloadavg()[0] - 1)
 
 
 def _fork() -> multiprocessing.context.BaseContext:
