@@ -15,7 +15,8 @@ from accord.reconciliation.files.parallel import map_split, split_two
 # The worker's share of lines + records below which one process is as fast. Measured (CPU
 # seconds, 50k lines + 50k records): matching 4.1, sending the result back 1.1 + 0.9.
 PARALLEL_MIN_ITEMS = 20_000
-# The worker's share of lines to propose for below which one process is as fast.
+# The worker's share of lines to propose for below which one process is as fast. Measured
+# (CPU seconds, 50k of 100k lines): proposing 6.1, sending the 100k proposals back 1.0 + 0.6.
 PARALLEL_MIN_LINES = 10_000
 
 T = TypeVar("T")
