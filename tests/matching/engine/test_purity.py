@@ -16,6 +16,7 @@ ALLOWED = {
     "decimal",
     "enum",
     "functools",
+    "itertools",
     "hashlib",
     "re",
     "typing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -24,6 +25,7 @@ from accord.matching.engine.candidates import (
     find_references,
     fx_range_candidates,
     instructed_candidates,
+    line_window,
 )
 from accord.matching.engine.fx import RateTable
 from accord.matching.engine.groups import collective, instalments, reversals, subset
@@ -116,7 +118,7 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
         run.crowded[pl.pos] = count
         named = hits_of(ctx.index.names.get(pl.name)) if pl.name else ()
         same = [r for r in named if recs[r].minor == pl.minor and recs[r].currency == pl.currency]
-        by_amount = _windowed(pl, same, pairs, ctx)[: rules.max_candidates]
+        by_amount = _windowed(pl, same, pairs, ctx, rules.max_candidates)
     _evaluate_all(pl, by_amount, refs, pairs, ctx)
     if not any(p.aclass == EXACT for p in pairs.values()):
         extra: list[int] = []
@@ -127,22 +129,36 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
             if charges is not None and charges.currency == pl.currency and charges.minor:
                 extra.extend(amount_candidates(pl, ctx, abs(charges.minor)))
         extra.extend(instructed_candidates(pl, ctx))
-        extra = _windowed(pl, sorted(set(extra)), pairs, ctx)
-        _evaluate_all(pl, extra[: rules.max_candidates], refs, pairs, ctx)
+        extra = _windowed(pl, sorted(set(extra)), pairs, ctx, rules.max_candidates)
+        _evaluate_all(pl, extra, refs, pairs, ctx)
     if not pairs:
         found = fx_range_candidates(pl, ctx, rules.max_candidates)
         _evaluate_all(pl, _windowed(pl, found, pairs, ctx), refs, pairs, ctx)
     return pairs
 
 
-def _windowed(pl: PLine, cands: Sequence[int], pairs: dict[int, Pair], ctx: Context) -> list[int]:
-    recs, rules = ctx.prep.records, ctx.rules
-    if pl.day is None:
-        return [r for r in cands if r not in pairs and compatible(pl, recs[r])]
-    lo, hi = pl.day - rules.amount_days_after, pl.day + rules.amount_days_before
-    return [
-        r for r in cands if r not in pairs and lo <= recs[r].day <= hi and compatible(pl, recs[r])
-    ]
+def _windowed(
+    pl: PLine,
+    cands: Sequence[int],
+    pairs: dict[int, Pair],
+    ctx: Context,
+    limit: int | None = None,
+) -> list[int]:
+    """The records of `cands` not paired yet, compatible with the line and dated within its
+    amount window, in the given order; only the first `limit` when a limit is given (a
+    common amount at a million records lists hundreds)."""
+    recs = ctx.prep.records
+    window = line_window(pl, ctx.rules)
+    if window is None:
+        kept = (r for r in cands if r not in pairs and compatible(pl, recs[r]))
+    else:
+        lo, hi = window
+        kept = (
+            r
+            for r in cands
+            if r not in pairs and lo <= recs[r].day <= hi and compatible(pl, recs[r])
+        )
+    return list(itertools.islice(kept, limit))
 
 
 def _evaluate_all(
