@@ -114,7 +114,16 @@ def refund(ctx: Ctx) -> None:
     n = ctx.counters.next("refund")
     e2e = f"RFD-{YEAR}-{n:06d}"
     amount = ctx.amount(party, acct.currency)
-    rec = ctx.add_record(
+    rec = credit_note(ctx, n, acct, party, amount, e2e)
+    line = refund_debit(ctx, acct, party, -amount, rec.date, f"Erstattung Gutschrift {rec.id}", e2e)
+    add_group(ctx, "refund", [line], [rec], M)
+
+
+def credit_note(
+    ctx: Ctx, n: int, acct: AccountSpec, party: Party, amount: int, reference: str
+) -> Record:
+    """The ledger's refund record for credit note `n`: `amount` going back to `party`."""
+    return ctx.add_record(
         Record(
             f"CN-{YEAR}-{n:05d}",
             ctx.invoice_date(),
@@ -122,13 +131,11 @@ def refund(ctx: Ctx) -> None:
             acct.currency,
             acct.iban,
             party.name,
-            e2e,
+            reference,
             "refund",
             "Credit note refund",
         )
     )
-    line = refund_debit(ctx, acct, party, -amount, rec.date, f"Erstattung Gutschrift {rec.id}", e2e)
-    add_group(ctx, "refund", [line], [rec], M)
 
 
 def refund_debit(

@@ -13,8 +13,8 @@ from bench.scenarios.cases import (
     receivable,
     typed,
 )
-from bench.scenarios.model import Line, Record
-from bench.scenarios.payables import new_bill_payment, refund_debit
+from bench.scenarios.model import Line
+from bench.scenarios.payables import credit_note, new_bill_payment, refund_debit
 from bench.scenarios.refs import YEAR
 from bench.scenarios.world import Ctx
 
@@ -77,19 +77,7 @@ def trap_refund_same_amount(ctx: Ctx) -> None:
     amount = ctx.amount(party, acct.currency)
     inv = new_invoice(ctx, party, acct, amount)
     n = ctx.counters.next("refund")
-    ref = ctx.add_record(
-        Record(
-            f"CN-{YEAR}-{n:05d}",
-            ctx.invoice_date(),
-            -amount,
-            acct.currency,
-            acct.iban,
-            party.name,
-            "",
-            "refund",
-            "Credit note refund",
-        )
-    )
+    ref = credit_note(ctx, n, acct, party, amount, "")
     paid = new_credit(ctx, acct, party, amount, ctx.pay_date(inv.date), text="Zahlung")
     out = refund_debit(ctx, acct, party, -amount, ref.date, "Gutschrift")
     add_group(ctx, "trap_refund_same_amount", [paid], [inv], M)
