@@ -279,11 +279,16 @@ def amount_hits(
     """Records of `currency` for `account` or any account with exactly `minor`, dated
     within `window` (inclusive) if given, by position."""
     out: list[int] = []
-    for acc in (account, "") if account else ("",):
+    for acc in _reachable(account):
         by_amount = ctx.index.amount.get((currency, acc))
         if by_amount is not None:
             out.extend(ctx.in_window(hits_of(by_amount.get(minor)), window))
     return sorted(out) if len(out) > 1 else out
+
+
+def _reachable(account: str) -> tuple[str, ...]:
+    """Index keys of the records a line on `account` may use: its own and those of any account."""
+    return (account, "") if account else ("",)
 
 
 def line_window(pl: PLine, rules: Rules) -> tuple[int, int] | None:
@@ -306,7 +311,7 @@ def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[li
     rules = ctx.rules
     window = line_window(pl, rules)
     spans: list[Sequence[int]] = []
-    for acc in (pl.account, "") if pl.account else ("",):
+    for acc in _reachable(pl.account):
         by_amount = ctx.index.amount.get((pl.currency, acc))
         hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
         if hits:
@@ -324,7 +329,7 @@ def _same_amount(pl: PLine, r: int, window: tuple[int, int] | None, ctx: Context
     pr = ctx.prep.records[r]
     if pr.minor != pl.minor or pr.currency != pl.currency:
         return False
-    if ctx.accounts[r] not in ((pl.account, "") if pl.account else ("",)):
+    if ctx.accounts[r] not in _reachable(pl.account):
         return False
     return window is None or window[0] <= pr.day <= window[1]
 
