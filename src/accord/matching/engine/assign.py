@@ -33,13 +33,15 @@ class Assignment:
 
 
 def _dedupe(props: Sequence[Proposal]) -> list[Proposal]:
-    best: dict[tuple[tuple[int, ...], tuple[int, ...]], Proposal] = {}
-    for p in props:
+    """The best of the proposals for each (lines, records), best first."""
+    seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    best: list[Proposal] = []
+    for p in sorted(props, key=Proposal.order):
         key = (p.lines, p.recs)
-        old = best.get(key)
-        if old is None or p.order < old.order:
-            best[key] = p
-    return sorted(best.values(), key=lambda p: p.order)
+        if key not in seen:
+            seen.add(key)
+            best.append(p)
+    return best
 
 
 # Stages whose evidence names no record: amount and counterparty only.
@@ -62,7 +64,6 @@ def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
     by_line: dict[int, list[int]] = {}
     by_rec: dict[int, list[int]] = {}
     for k, p in enumerate(ordered):
-        p.order = ()  # position in `ordered` keeps the order from here on
         for i in p.lines:
             _append(by_line, i, k)
         for r in p.recs:

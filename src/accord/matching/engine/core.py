@@ -275,8 +275,17 @@ def run_engine(
 def _decide(
     prep: Prepared, rates: Sequence[Rate], rules: Rules, mapper: Mapper
 ) -> tuple[Assignment, dict[int, int]]:
-    """The assignment and the crowded lines. The indexes and the proposals that lost are
-    dropped on return, before the results are built (at a million lines, gigabytes)."""
+    """The assignment and the crowded lines. The proposals that lost are dropped on return,
+    before the results are built (at a million lines, gigabytes)."""
+    props, crowded = _propose(prep, rates, rules, mapper)
+    return assign(props, rules), crowded
+
+
+def _propose(
+    prep: Prepared, rates: Sequence[Rate], rules: Rules, mapper: Mapper
+) -> tuple[list[Proposal], dict[int, int]]:
+    """Every proposal and the crowded lines. The indexes are dropped on return, before the
+    assignment (at a million lines, 750 MB)."""
     ctx = Context(prep, rules, RateTable(rates, rules.fx_rate_max_age_days))
     run = _Run(ctx)
     spans = _spans(len(prep.lines), PROPOSE_SPANS)
@@ -288,7 +297,7 @@ def _decide(
             run.props.append(prop)
     run.props.extend(reversals(prep.lines, run.links, ctx))
     _demote_double_payments(run.props, prep.lines)
-    return assign(run.props, rules), run.crowded
+    return run.props, run.crowded
 
 
 def _propose_span(ctx: Context, span: tuple[int, int]) -> Proposed:

@@ -50,10 +50,10 @@ class Proposal:
         "fee",
         "fx_rate",
         "fx_source",
+        "gap",
         "ids",
         "lines",
         "notes",
-        "order",
         "recs",
         "sim",
         "stage",
@@ -82,23 +82,27 @@ class Proposal:
         self.fx_rate: Decimal | None = None
         self.fx_source: str | None = None
         self.notes: tuple[str, ...] = ()
-        self.order: tuple[object, ...] = ()
+        self.gap = 0  # distance of the line total from `expected`
 
     def __reduce__(self) -> tuple[object, ...]:
         # By field values: about four times faster both ways than pickle's default for slots.
         return _rebuild, tuple(getattr(self, name) for name in self.__slots__)
 
     def finish(self, line_total: int) -> Proposal:
-        """Fix the sort order: band, then closeness of amount, name and date, then ids."""
-        self.order = (
+        """Fix the distance of the lines' total from the records' (it orders proposals)."""
+        self.gap = abs(line_total - self.expected)
+        return self
+
+    def order(self) -> tuple[object, ...]:
+        """Band, then closeness of amount, name and date, then ids: best first."""
+        return (
             -self.band,
-            abs(line_total - self.expected),
+            self.gap,
             -(self.sim or 0.0),
             abs(self.days or 0),
             self.lines,
             self.recs,
         )
-        return self
 
 
 def _rebuild(*values: object) -> Proposal:
