@@ -70,7 +70,6 @@ class Proposed:
     def __init__(self) -> None:
         self.props: list[Proposal] = []
         self.crowded: dict[int, int] = {}
-        self.peers: dict[int, int] = {}  # open records with exactly the line's amount
         self.links: dict[int, tuple[str, ...]] = {}
         self.instal: dict[tuple[int, str], list[int]] = {}
 
@@ -78,7 +77,6 @@ class Proposed:
         """Add the proposals of lines after this run's own, keeping every list in line order."""
         self.props.extend(later.props)
         self.crowded.update(later.crowded)
-        self.peers.update(later.peers)
         self.links.update(later.links)
         for key, positions in later.instal.items():
             self.instal.setdefault(key, []).extend(positions)
@@ -86,7 +84,7 @@ class Proposed:
     def detached(self) -> Proposed:
         """The findings alone, without the run's context (for sending to another process)."""
         found = Proposed()
-        found.props, found.crowded, found.peers = self.props, self.crowded, self.peers
+        found.props, found.crowded = self.props, self.crowded
         found.links, found.instal = self.links, self.instal
         return found
 
@@ -99,8 +97,9 @@ class _Run(Proposed):
         self.ctx = ctx
 
 
-def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
-    """Every record the line's evidence points at, evaluated and filtered."""
+def line_pairs(pl: PLine, ctx: Context, run: _Run) -> tuple[dict[int, Pair], int]:
+    """Every record the line's evidence points at, evaluated and filtered, and how many
+    open records have exactly the line's amount."""
     recs, rules = ctx.prep.records, ctx.rules
     refs, shared = find_references(pl, ctx)
     pairs: dict[int, Pair] = {}
@@ -113,7 +112,6 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
                 pairs[r] = pair
     _remember_links(pl, refs, run)
     by_amount, count = amount_window(pl, ctx, pairs)
-    run.peers[pl.pos] = count
     if count > rules.max_candidates:
         run.crowded[pl.pos] = count
         named = hits_of(ctx.index.names.get(pl.name)) if pl.name else ()
@@ -134,7 +132,7 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> dict[int, Pair]:
     if not pairs:
         found = fx_range_candidates(pl, ctx, rules.max_candidates)
         _evaluate_all(pl, _windowed(pl, found, pairs, ctx), refs, pairs, ctx)
-    return pairs
+    return pairs, count
 
 
 def _windowed(
@@ -224,15 +222,16 @@ def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> No
 def _propose_line(pl: PLine, run: _Run) -> None:
     ctx = run.ctx
     recs, rules = ctx.prep.records, ctx.rules
-    pairs = line_pairs(pl, ctx, run)
+    pairs, peers = line_pairs(pl, ctx, run)
     ordered = [pairs[r] for r in sorted(pairs)]
     plain_amount = sum(1 for p in ordered if p.aclass == EXACT and not p.strength)
     best = 0
+    line = (pl.pos,)  # one tuple for all the line's proposals
     for pair in ordered:
-        prop = one_to_one(pl.pos, pl.minor, pl.booked, pair, recs[pair.rec].label, rules)
+        prop = one_to_one(line, pl.minor, pl.booked, pair, rules)
         if prop is None or (prop.stage == AMOUNT and prop.band <= 30 and plain_amount > 3):
             continue
-        if prop.stage == AMOUNT_NAME and run.peers.get(pl.pos, 0) > rules.common_amount_records:
+        if prop.stage == AMOUNT_NAME and peers > rules.common_amount_records:
             # A common amount (a subscription price, a round sum) paid by a name that
             # several customers could bear, or paid twice: without a reference, a guess.
             prop.auto = False

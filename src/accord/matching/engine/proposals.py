@@ -8,6 +8,7 @@ turns a tie into an automatic match.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from accord.matching.engine.candidates import (
@@ -57,6 +58,7 @@ class Proposal:
         "recs",
         "sim",
         "stage",
+        "strength",
     )
 
     def __init__(
@@ -75,7 +77,8 @@ class Proposal:
         self.stage = stage
         self.auto = auto
         self.expected = expected  # ledger total in the line currency
-        self.ids: tuple[str, ...] = ()
+        self.ids: tuple[str, ...] = ()  # identifiers that agreed, where several records
+        self.strength = 0  # how the one record's reference was found, else 0
         self.sim: float | None = None
         self.days: int | None = None
         self.fee = 0
@@ -92,6 +95,12 @@ class Proposal:
         """Fix the distance of the lines' total from the records' (it orders proposals)."""
         self.gap = abs(line_total - self.expected)
         return self
+
+    def evidence_ids(self, label: Callable[[int], str]) -> tuple[str, ...]:
+        """The identifiers that agreed, as `kind=reference` texts."""
+        if self.ids or not self.strength:
+            return self.ids
+        return (f"{STRENGTH_WORDS[self.strength]}={label(self.recs[0])}",)
 
     def order(self) -> tuple[object, ...]:
         """Band, then closeness of amount, name and date, then ids: best first."""
@@ -155,23 +164,22 @@ def in_window(pair: Pair, rules: Rules) -> bool:
 
 
 def one_to_one(
-    line_pos: int, line_minor: int, booked: bool, pair: Pair, label: str, rules: Rules
+    line: tuple[int], line_minor: int, booked: bool, pair: Pair, rules: Rules
 ) -> Proposal | None:
-    """The proposal one line and one record make on their own, if any."""
+    """The proposal one line (`(position,)`) and one record make on their own, if any."""
     found = _band(pair, rules)
     if found is None:
         return None
     band, stage, auto = found
     prop = Proposal(
-        (line_pos,),
+        line,
         (pair.rec,),
         band,
         stage,
         auto=auto and booked and rules.may_auto(stage),
         expected=pair.expected,
     )
-    if pair.strength:
-        prop.ids = (f"{STRENGTH_WORDS[pair.strength]}={label}",)
+    prop.strength = pair.strength
     prop.sim, prop.days, prop.fee = pair.sim, pair.days, pair.fee
     prop.fx_rate, prop.fx_source = pair.fx_rate, pair.fx_source
     return prop.finish(line_minor)

@@ -98,7 +98,7 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
     ledger_ids = tuple([rec.id for rec in records])
     rivals = d.rivals
     evidence = Evidence(
-        p.ids,
+        p.evidence_ids(lambda r: recs[r].label),
         difference,
         p.days,
         round(p.sim, 1) if p.sim is not None else None,
