@@ -7,11 +7,19 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine import merge_results, partitions, reconcile
+from accord.matching.engine import (
+    DEFAULT_RULES,
+    RecordBook,
+    merge_results,
+    partitions,
+    reconcile,
+    rules_from_mapping,
+)
 from accord.matching.engine.model import EngineResult, LedgerRecord, MatchStatus
 from tests.matching.engine.factories import DAY, line, record
 
@@ -146,6 +154,23 @@ def _backwards(func: Callable[[T], R], items: Sequence[T], _weights: Sequence[in
 def test_a_mapper_running_spans_in_another_order_changes_nothing(book: Book) -> None:
     lines, records = build(*book)
     assert reconcile(lines, records, mapper=_backwards) == reconcile(lines, records)
+
+
+@settings(max_examples=60, deadline=None)
+@given(books)
+def test_a_record_book_built_beforehand_changes_nothing_and_serves_twice(book: Book) -> None:
+    lines, records = build(*book)
+    prepared = RecordBook(records, DEFAULT_RULES)
+    expected = reconcile(lines, records)
+    assert reconcile(lines, prepared) == expected
+    assert reconcile(lines, prepared) == expected  # its indexes were taken: built again
+
+
+def test_a_record_book_of_other_rules_is_refused() -> None:
+    lines, records = build([(1, "100.00", None, None, 0)], [])
+    prepared = RecordBook(records, rules_from_mapping({"margin": 3}))
+    with pytest.raises(ValueError, match="other rules"):
+        reconcile(lines, prepared)
 
 
 @settings(max_examples=60, deadline=None)

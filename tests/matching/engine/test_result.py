@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from accord.matching.engine.assign import Assignment, Decision
 from accord.matching.engine.explain import money
 from accord.matching.engine.model import EngineResult, UnmatchedLine, UnmatchedRecord
-from accord.matching.engine.prepare import PLine, PRec, Prepared
+from accord.matching.engine.prepare import PLine, PRec, Prepared, RecordBook
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.result import (
     build_match,
@@ -19,7 +19,7 @@ from accord.matching.engine.result import (
     record_reason,
     sort_result,
 )
-from accord.matching.engine.rules import REFERENCE
+from accord.matching.engine.rules import DEFAULT_RULES, REFERENCE
 from tests.matching.engine.factories import DAY, line, record
 
 # Two spellings of one account: lines differing only there sort alike.
@@ -81,7 +81,7 @@ def test_build_result_is_the_sorted_result(
     ]
     if twice and lines:
         lines.append(lines[0])
-    prep = Prepared(lines, records)
+    prep = Prepared(lines, RecordBook(records, DEFAULT_RULES).records)
     a = _assignment(prep.lines, prep.records, pairs)
     # Reasons that sort against the lines' order.
     crowded = {pl.pos: 10 + len(lines) - pl.pos for pl in prep.lines}

@@ -12,12 +12,14 @@ from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.core import Mapper, run_engine
 from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
 from accord.matching.engine.partition import partitions
+from accord.matching.engine.prepare import RecordBook
 from accord.matching.engine.result import merge_results
 from accord.matching.engine.rules import DEFAULT_RULES, Rules, rules_from_mapping
 
 __all__ = [
     "DEFAULT_RULES",
     "Mapper",
+    "RecordBook",
     "Rules",
     "merge_results",
     "partitions",
@@ -28,7 +30,7 @@ __all__ = [
 
 def reconcile(
     lines: Sequence[BankLine],
-    records: Sequence[LedgerRecord],
+    records: Sequence[LedgerRecord] | RecordBook,
     *,
     rates: Sequence[Rate] = (),
     rules: Rules = DEFAULT_RULES,
@@ -40,7 +42,9 @@ def reconcile(
     else `review`), and every line and record left over with the reason. Each input value
     appears in at most one match.
 
-    `mapper` may run independent parts of the work elsewhere (other processes); the result
-    is the same whatever it does, as long as it returns `[func(item) for item in items]`.
+    `records` may come as a `RecordBook` built with the same rules beforehand (while the
+    lines are being read, say). `mapper` may run independent parts of the work elsewhere
+    (other processes); the result is the same whatever it does, as long as it returns
+    `[func(item) for item in items]`.
     """
     return run_engine(lines, records, rates, rules, mapper)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from accord.matching.engine.fx import RateTable, convert, implied_rate
-from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, build_index, hits_of
+from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
 from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
     groups_key,
@@ -78,9 +78,9 @@ class Pair:
 class Context:
     """Everything candidate generation needs, built once per run."""
 
-    def __init__(self, prep: Prepared, rules: Rules, rates: RateTable) -> None:
+    def __init__(self, prep: Prepared, index: Index, rules: Rules, rates: RateTable) -> None:
         self.prep = prep
-        self.index = build_index(prep.records, rules)
+        self.index = index
         self.rules = rules
         self.rates = rates
         self.patterns = [re.compile(p, re.IGNORECASE) for p in rules.reference_patterns]

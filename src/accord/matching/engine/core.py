@@ -34,7 +34,7 @@ from accord.matching.engine.model import (
     LedgerRecord,
     Rate,
 )
-from accord.matching.engine.prepare import PLine, Prepared, hits_of
+from accord.matching.engine.prepare import Index, PLine, Prepared, RecordBook, hits_of
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
 from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (
@@ -260,32 +260,36 @@ def _propose_line(pl: PLine, run: _Run) -> None:
 
 def run_engine(
     lines: Sequence[BankLine],
-    records: Sequence[LedgerRecord],
+    records: Sequence[LedgerRecord] | RecordBook,
     rates: Sequence[Rate],
     rules: Rules,
     mapper: Mapper | None = None,
 ) -> EngineResult:
     """See accord.matching.engine.reconcile."""
-    prep = Prepared(lines, records)
-    decided, crowded = _decide(prep, rates, rules, mapper or _in_order)
+    book = records if isinstance(records, RecordBook) else RecordBook(records, rules)
+    if book.rules != rules:
+        raise ValueError("the record book was built with other rules than this run's")
+    prep = Prepared(lines, book.records)
+    decided, crowded = _decide(prep, book.take_index(), rates, rules, mapper or _in_order)
     return build_result(decided, prep.lines, prep.records, crowded)
 
 
 def _decide(
-    prep: Prepared, rates: Sequence[Rate], rules: Rules, mapper: Mapper
+    prep: Prepared, index: Index, rates: Sequence[Rate], rules: Rules, mapper: Mapper
 ) -> tuple[Assignment, dict[int, int]]:
     """The assignment and the crowded lines. The proposals that lost are dropped on return,
     before the results are built (at a million lines, gigabytes)."""
-    props, crowded = _propose(prep, rates, rules, mapper)
+    props, crowded = _propose(prep, index, rates, rules, mapper)
     return assign(props, rules), crowded
 
 
 def _propose(
-    prep: Prepared, rates: Sequence[Rate], rules: Rules, mapper: Mapper
+    prep: Prepared, index: Index, rates: Sequence[Rate], rules: Rules, mapper: Mapper
 ) -> tuple[list[Proposal], dict[int, int]]:
     """Every proposal and the crowded lines. The indexes are dropped on return, before the
     assignment (at a million lines, 750 MB)."""
-    ctx = Context(prep, rules, RateTable(rates, rules.fx_rate_max_age_days))
+    ctx = Context(prep, index, rules, RateTable(rates, rules.fx_rate_max_age_days))
+    del index
     run = _Run(ctx)
     spans = _spans(len(prep.lines), PROPOSE_SPANS)
     for part in mapper(functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]):

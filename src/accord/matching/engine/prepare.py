@@ -253,10 +253,30 @@ def _prefix(segs: list[str]) -> str:
     return segs[0] if segs and not segs[0].isdigit() else ""
 
 
+class RecordBook:
+    """Ledger records in canonical order with their normalised fields and indexes.
+
+    It depends on the records and the rules alone, so a caller may build it while the bank
+    lines are still being read. A run takes the indexes over (`take_index`) and drops them
+    before the assignment; a book used for a second run builds them again.
+    """
+
+    def __init__(self, records: Sequence[LedgerRecord], rules: Rules) -> None:
+        names = Names()
+        ordered = sorted(records, key=record_sort_key)
+        self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
+        self.rules = rules
+        self._index: Index | None = build_index(self.records, rules)
+
+    def take_index(self) -> Index:
+        index, self._index = self._index, None
+        return index if index is not None else build_index(self.records, self.rules)
+
+
 class Prepared:
     """Inputs in canonical order with their normalised fields."""
 
-    def __init__(self, lines: Sequence[BankLine], records: Sequence[LedgerRecord]) -> None:
+    def __init__(self, lines: Sequence[BankLine], records: Sequence[PRec]) -> None:
         names = Names()
         plines = [PLine(line, names) for line in lines]
         plines.sort(key=lambda p: p.sort_key)
@@ -264,9 +284,8 @@ class Prepared:
             pl.pos = pos
             pl.sort_key = ()  # only needed for the sort; a million of them weigh 200 MB
         _disambiguate(plines)
-        ordered = sorted(records, key=record_sort_key)
         self.lines = plines
-        self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
+        self.records = records
 
 
 def build_index(records: Sequence[PRec], rules: Rules) -> Index:
