@@ -11,6 +11,7 @@ from accord.ingest.parsers import UnbalancedStatement, read_statement_file
 from accord.kit.errors import BadInput
 from accord.kit.money import format_amount
 from accord.reconciliation.files import engine_run, parallel
+from accord.reconciliation.files import statements as statements_module
 from accord.reconciliation.files.errors import OutputDirError
 from accord.reconciliation.files.job import run_reconcile
 from accord.reconciliation.files.outputs import BANK_COLUMNS, MATCH_COLUMNS, OUTPUT_FILES
@@ -212,6 +213,19 @@ def test_rules_that_are_not_toml_are_bad_input(
         run_reconcile(statements, ledger=ledger, rules=rules, out=tmp_path / "out")
 
 
+def test_a_bad_statement_is_reported_before_a_bad_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = write(tmp_path / "broken.xml", camt053("S9", ENTRIES).replace("</Stmt>", ""))
+    ledger = write(tmp_path / "bad.csv", ledger_csv(["A,2025-31-01,1.00,EUR,,,,,,"]))
+    for min_bytes in (10**9, 1):  # parsed here, then in a worker beside the ledger
+        monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", min_bytes)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        with pytest.raises(BadInput) as caught:
+            run_reconcile([broken], ledger=ledger, out=tmp_path / "out")
+        assert caught.value.message.startswith(f"{broken}: line ")
+
+
 def test_malformed_statement_is_bad_input_naming_file_and_place(
     tmp_path: Path, inputs: tuple[list[Path], Path]
 ) -> None:
@@ -314,12 +328,15 @@ def test_balanced_sample_needs_no_flag(tmp_path: Path) -> None:
     assert summary["bank"][0]["lines"] == 8
 
 
-def test_proposing_half_the_lines_in_a_worker_gives_the_same_bytes(
+def test_parsing_and_proposing_in_a_worker_gives_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The worker parses statements while this process reads the ledger and builds the
+    # records' book, then proposes for half of the lines.
     scenario = generate(tmp_path / "in", seed=4, lines=1500)
     ledger, rates = scenario.ledger, scenario.rates
     run_reconcile(scenario.statements, ledger=ledger, rates=rates, out=tmp_path / "here")
+    monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(engine_run, "PARALLEL_MIN_ITEMS", 1)
     monkeypatch.setattr(engine_run, "PARALLEL_MIN_LINES", 1)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)

@@ -11,7 +11,13 @@ import pytest
 
 from accord.kit.errors import BadInput
 from accord.reconciliation.files import parallel
-from accord.reconciliation.files.parallel import dumps, loads, map_split, split_two
+from accord.reconciliation.files.parallel import (
+    dumps,
+    loads,
+    map_split,
+    map_split_beside,
+    split_two,
+)
 
 
 def square_with_pid(value: int) -> tuple[int, int]:
@@ -77,6 +83,45 @@ def test_first_error_in_input_order_wins_wherever_it_ran() -> None:
         map_split(square_with_pid, [3, -1, -2], [30, 20, 10], min_share=1)
     with pytest.raises(ValueError, match="a bug"):
         map_split(square_with_pid, [99, -1], [30, 20], min_share=1)
+
+
+def test_split_two_counts_work_this_side_already_has() -> None:
+    here, there = split_two([5, 1, 4, 3], here_load=6)
+    assert (sorted(here), sorted(there)) == ([1, 3], [0, 2])
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_work_beside_runs_here_while_the_worker_takes_the_items() -> None:
+    results, beside = map_split_beside(
+        square_with_pid, [1, 2], [10, 10], beside=os.getpid, beside_weight=100, min_share=1
+    )
+    assert [value for value, _ in results] == [1, 4]
+    assert {pid for _, pid in results} != {os.getpid()}
+    assert beside == os.getpid()
+
+
+def test_work_beside_runs_here_on_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: False)
+    results, beside = map_split_beside(
+        square_with_pid, [1, 2], [10, 10], beside=os.getpid, beside_weight=0, min_share=1
+    )
+    assert {pid for _, pid in results} == {beside} == {os.getpid()}
+
+
+def _fail_beside() -> int:
+    raise BadInput("the ledger is bad")
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_an_items_error_comes_before_the_error_beside() -> None:
+    with pytest.raises(BadInput, match="negative: -1"):
+        map_split_beside(
+            square_with_pid, [-1], [10], beside=_fail_beside, beside_weight=10, min_share=1
+        )
+    with pytest.raises(BadInput, match="the ledger is bad"):
+        map_split_beside(
+            square_with_pid, [1], [10], beside=_fail_beside, beside_weight=10, min_share=1
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine import merge_results, partitions, reconcile
+from accord.matching.engine import RecordBook, merge_results, partitions, reconcile
 from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
+from accord.matching.engine.prepare import norm_account
 from accord.matching.engine.rules import Rules
 from accord.reconciliation.files.parallel import map_split, split_two
 
@@ -25,19 +26,33 @@ R = TypeVar("R")
 Group = tuple[list[BankLine], list[LedgerRecord]]
 
 
+def book_ahead(records: Sequence[LedgerRecord], rules: Rules) -> RecordBook | None:
+    """The records' book, built before the lines are known, when the engine will take it.
+
+    That is when a record valid on any account ties every account into one group, so the
+    engine runs as one; otherwise the groups may be matched apart, each with its own book.
+    """
+    if any(norm_account(record.account) is None for record in records):
+        return RecordBook(records, rules)
+    return None
+
+
 def run_engine(
     lines: Sequence[BankLine],
     records: Sequence[LedgerRecord],
     *,
     rates: Sequence[Rate],
     rules: Rules,
+    book: RecordBook | None = None,
 ) -> EngineResult:
-    """The engine's result for all lines and records.
+    """The engine's result for all lines and records (`book`: theirs, from `book_ahead`).
 
     Independent groups (the engine's `partitions`) go half to a worker process when the
     worker's half is large; otherwise one call does it all, proposing for half of the lines
     in a worker process when that half is large. Same inputs, same result.
     """
+    if book is not None:
+        return reconcile(lines, book, rates=rates, rules=rules, mapper=_two_cores)
     if len(lines) + len(records) < 2 * PARALLEL_MIN_ITEMS:
         return reconcile(lines, records, rates=rates, rules=rules)
     groups = partitions(lines, records)

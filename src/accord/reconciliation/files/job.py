@@ -13,16 +13,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord.matching.engine import RecordBook
 from accord.matching.engine.model import EngineResult, MatchStatus, Rate
 from accord.matching.engine.rules import DEFAULT_RULES, Rules
 from accord.reconciliation.files import outputs
 from accord.reconciliation.files.digest import sha256_of
-from accord.reconciliation.files.engine_run import run_engine
+from accord.reconciliation.files.engine_run import book_ahead, run_engine
 from accord.reconciliation.files.ledger_csv import Ledger, read_ledger
 from accord.reconciliation.files.outdir import check_out_dir, publish
 from accord.reconciliation.files.rates_csv import read_rates
 from accord.reconciliation.files.rules_toml import read_rules
-from accord.reconciliation.files.statements import Statements, read_statements
+from accord.reconciliation.files.statements import Statements, read_statements_beside
 from accord.reconciliation.files.summary import InputFile, build_summary
 
 Progress = Callable[[str], None]
@@ -42,12 +43,27 @@ class JobResult:
 
 
 @dataclass(frozen=True, slots=True)
+class _LedgerSide:
+    ledger: Ledger
+    ledger_sha256: str
+    rates: tuple[Rate, ...]
+    rules: Rules
+    book: RecordBook | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Inputs:
     statements: Statements
     ledger: Ledger
     ledger_sha256: str
     rates: tuple[Rate, ...]
     rules: Rules
+
+
+# Reading a ledger byte and building the records' book costs about this many times the
+# CPU of parsing a camt.053 byte (measured, 100k lines: 2.0 s for a 19 MB ledger against
+# 5.1 s for 72 MB of statements, 1.4-1.5x).
+LEDGER_COST = 3 / 2
 
 
 def run_reconcile(
@@ -70,10 +86,16 @@ def run_reconcile(
     say = progress or _quiet
     check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
     with _no_gc():
-        read = _read_inputs(statements, ledger, rates, rules, csv_profile, allow_unbalanced, say)
+        read, book = _read_inputs(
+            statements, ledger, rates, rules, csv_profile, allow_unbalanced, say
+        )
         say(f"matching {len(read.statements.lines)} lines with {len(read.ledger.records)} records")
         result = run_engine(
-            read.statements.lines, read.ledger.records, rates=read.rates, rules=read.rules
+            read.statements.lines,
+            read.ledger.records,
+            rates=read.rates,
+            rules=read.rules,
+            book=book,
         )
         say(f"{len(result.matches)} matches; writing {out}")
         options = {"allow_unbalanced": allow_unbalanced, "csv_profile": csv_profile}
@@ -89,19 +111,51 @@ def _read_inputs(
     csv_profile: str | None,
     allow_unbalanced: bool,
     say: Progress,
-) -> _Inputs:
-    say(f"reading {len(statements)} statement file(s)")
-    read = read_statements(statements, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced)
-    say(f"read {len(read.lines)} bank lines; reading {ledger}")
-    book = read_ledger(ledger)
-    say(f"read {len(book.records)} ledger records")
-    return _Inputs(
+) -> tuple[_Inputs, RecordBook | None]:
+    """Every input, read completely, and the records' book when the engine will take it.
+
+    The ledger side is read in this process while a worker parses statements (when a core
+    is spare): the book is too large to send between processes. A statement's error comes
+    before the ledger's, the ledger's before the rates', the rates' before the rules'.
+    """
+    say(f"reading {len(statements)} statement file(s) and {ledger}")
+    read_ledger_side = functools.partial(_read_ledger_side, ledger, rates, rules)
+    read, side = read_statements_beside(
+        statements,
+        read_ledger_side,
+        int(_size(ledger) * LEDGER_COST),
+        csv_profile=csv_profile,
+        allow_unbalanced=allow_unbalanced,
+    )
+    say(f"read {len(read.lines)} bank lines and {len(side.ledger.records)} ledger records")
+    inputs = _Inputs(
         statements=read,
+        ledger=side.ledger,
+        ledger_sha256=side.ledger_sha256,
+        rates=side.rates,
+        rules=side.rules,
+    )
+    return inputs, side.book
+
+
+def _read_ledger_side(ledger: Path, rates: Path | None, rules: Path | None) -> _LedgerSide:
+    book = read_ledger(ledger)
+    rate_list = read_rates(rates) if rates is not None else ()
+    rule_set = read_rules(rules) if rules is not None else DEFAULT_RULES
+    return _LedgerSide(
         ledger=book,
         ledger_sha256=sha256_of(ledger),
-        rates=read_rates(rates) if rates is not None else (),
-        rules=read_rules(rules) if rules is not None else DEFAULT_RULES,
+        rates=rate_list,
+        rules=rule_set,
+        book=book_ahead(book.records, rule_set),
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it reports the error
 
 
 def _write(

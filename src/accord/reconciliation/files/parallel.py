@@ -30,13 +30,15 @@ from accord.kit.errors import AccordError
 
 T = TypeVar("T")
 R = TypeVar("R")
+B = TypeVar("B")
 
 
-def split_two(weights: Sequence[int]) -> tuple[list[int], list[int]]:
-    """Indexes for here and for the worker: heaviest first, each to the lighter side."""
+def split_two(weights: Sequence[int], here_load: int = 0) -> tuple[list[int], list[int]]:
+    """Indexes for here and for the worker: heaviest first, each to the lighter side;
+    `here_load` is work this side has already."""
     here: list[int] = []
     there: list[int] = []
-    load = [0, 0]
+    load = [here_load, 0]
     for index in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
         side = 0 if load[0] <= load[1] else 1
         (here if side == 0 else there).append(index)
@@ -58,21 +60,47 @@ def map_split(
     `shared(item)` lists objects of the item that results may contain: they come back as
     the caller's own objects. Exceptions surface in input order, as they would sequentially.
     """
-    here, there = split_two(weights)
+    results, _ = map_split_beside(
+        func, items, weights, beside=_nothing, beside_weight=0, min_share=min_share, shared=shared
+    )
+    return results
+
+
+def map_split_beside(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    weights: Sequence[int],
+    *,
+    beside: Callable[[], B],
+    beside_weight: int,
+    min_share: int,
+    shared: Callable[[T], Iterable[object]] | None = None,
+) -> tuple[list[R], B]:
+    """`map_split`, and `beside()` in this process while the worker works: for work whose
+    result is too large to send back. `beside_weight`, in the units of `weights`, counts
+    on this side when the items are split. An item's error comes before beside's.
+    """
+    here, there = split_two(weights, here_load=beside_weight)
     if sum(weights[i] for i in there) < min_share or not spare_core():
-        return [func(item) for item in items]
+        return [func(item) for item in items], beside()
     outcomes: dict[int, R | Exception] = {}
     _Task.current = _Task(func, items, shared)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=_fork()) as pool:
             futures = {i: pool.submit(_run_in_worker, i) for i in sorted(there)}
+            beside_outcome = _capture(lambda _: beside(), None)
             for i in sorted(here):
                 outcomes[i] = _capture(func, items[i])
             for i, future in futures.items():
                 outcomes[i] = _receive(future, shared(items[i]) if shared else ())
     finally:
         _Task.current = None
-    return [_raise_or_return(outcomes[i]) for i in range(len(items))]
+    results = [_raise_or_return(outcomes[i]) for i in range(len(items))]
+    return results, _raise_or_return(beside_outcome)
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
