@@ -85,8 +85,8 @@ def test_build_result_is_the_sorted_result(
     a = _assignment(prep.lines, prep.records, pairs)
     # Reasons that sort against the lines' order.
     crowded = {pl.pos: 10 + len(lines) - pl.pos for pl in prep.lines}
-    built = build_result(a, prep.lines, prep.records, crowded)
-    assert built == _sorted_result(a, prep.lines, prep.records, crowded)
+    expected = _sorted_result(a, prep.lines, prep.records, crowded)
+    assert build_result(a, prep.lines, prep.records, crowded) == expected
 
 
 def test_money_groups_digits_and_drops_the_sign() -> None:

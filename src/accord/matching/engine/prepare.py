@@ -8,6 +8,8 @@ million-record index small.
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
@@ -42,6 +44,7 @@ def hits_of(value: Hits | None) -> Sequence[int]:
     return (value,) if isinstance(value, int) else value
 
 
+@functools.lru_cache(maxsize=4096)  # a few accounts, a million lines: one string each
 def norm_account(account: str | None) -> str | None:
     """Accounts compare without spaces and case: `DE89 3704 ...` equals `de893704...`."""
     if account is None:
@@ -50,6 +53,7 @@ def norm_account(account: str | None) -> str | None:
     return key or None
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred days, a million lines: one int each
 def _day(d: date | None) -> int | None:
     return d.toordinal() if d is not None else None
 
@@ -80,12 +84,12 @@ class PLine:
         "booked",
         "currency",
         "day",
-        "ident",
         "line",
         "minor",
         "name",
         "pos",
         "sort_key",
+        "unique",
         "words",
     )
 
@@ -99,9 +103,15 @@ class PLine:
         party = line.counterparty
         self.name = names.get(party.name if party else None)
         self.words: str | None = None
-        self.ident = f"{self.account}\x1f{line.bank_ref}"
+        self.unique: str | None = None  # the identity, where another line shares `ident`
         self.sort_key = line_sort_key(line, self.account)
         self.pos = 0
+
+    @property
+    def ident(self) -> str:
+        """The line's identity in match ids: its account and bank ref, and its place in the
+        file when another line has both."""
+        return self.unique or f"{self.account}\x1f{self.line.bank_ref}"
 
 
 def line_sort_key(line: BankLine, account: str) -> tuple[object, ...]:
@@ -299,13 +309,14 @@ def build_index(records: Sequence[PRec], rules: Rules) -> Index:
 
 def _disambiguate(plines: list[PLine]) -> None:
     """Lines sharing (account, bank_ref) get their source location in their identity."""
-    counts: dict[str, int] = {}
-    for pl in plines:
-        counts[pl.ident] = counts.get(pl.ident, 0) + 1
+    idents = [pl.ident for pl in plines]
+    counts = Counter(idents)
+    if len(counts) == len(idents):
+        return
     seen: dict[str, int] = {}
-    for pl in plines:
-        if counts[pl.ident] > 1:
+    for pl, shared in zip(plines, idents, strict=True):
+        if counts[shared] > 1:
             src = pl.line.source
-            ident = f"{pl.ident}\x1f{src.file}:{src.statement_index}:{src.entry_index}"
+            ident = f"{shared}\x1f{src.file}:{src.statement_index}:{src.entry_index}"
             seen[ident] = seen.get(ident, 0) + 1
-            pl.ident = f"{ident}:{seen[ident]}"
+            pl.unique = f"{ident}:{seen[ident]}"

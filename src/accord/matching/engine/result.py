@@ -49,9 +49,9 @@ def build_result(
 
     `lines` and `records` are in canonical order (by their sort keys), so when no two share
     a sort key, ordering matches by their first line's position gives that order unsorted.
+    The assignment is taken apart on the way, each decision dropped once it is a match (at
+    a million lines, they weigh as much as the matches): `a` is empty afterwards.
     """
-    decisions = sorted(a.decisions, key=lambda d: d.prop.lines[0])
-    matches = [build_match(d, lines, recs) for d in decisions]
     left_lines = [
         UnmatchedLine(pl.line, line_reason(pl, a, lines, recs, crowded.get(pl.pos, 0)))
         for pl in lines
@@ -62,6 +62,14 @@ def build_result(
         for pr in recs
         if pr.pos not in a.rec_owner
     ]
+    for owners in (a.line_owner, a.rec_owner, a.lost_line, a.lost_rec):
+        owners.clear()
+    decisions = sorted(a.decisions, key=lambda d: d.prop.lines[0])
+    decisions.reverse()  # popped from the end
+    a.decisions.clear()
+    matches: list[Match] = []
+    while decisions:
+        matches.append(build_match(decisions.pop(), lines, recs))
     if _shared_sort_keys(lines, recs):
         return sort_result(matches, left_lines, left_recs)
     return EngineResult(tuple(matches), tuple(left_lines), tuple(left_recs))
