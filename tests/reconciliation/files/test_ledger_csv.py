@@ -58,6 +58,21 @@ def test_blank_optional_values_are_none_and_blank_type_is_other(tmp_path: Path) 
     assert record.amount == Money(10, "JPY")
 
 
+def test_repeated_values_are_one_object_each(tmp_path: Path) -> None:
+    # A million-row ledger repeats a few thousand payers and days: each is kept once.
+    path = write(
+        tmp_path,
+        "id,date,amount,currency,counterparty\n"
+        "A,2025-01-02,10.00,EUR, Acme GmbH \nB,2025-01-02,20.00,EUR, Acme GmbH \n"
+        "C,2025-01-02,30.00,EUR,\nD,2025-01-02,40.00,EUR,\n",
+    )
+    a, b, c, d = read_ledger(path).records
+    assert a.counterparty == "Acme GmbH"
+    assert a.counterparty is b.counterparty
+    assert a.date is b.date
+    assert c.counterparty is None and d.counterparty is None
+
+
 def test_bom_and_blank_lines_are_tolerated_and_lines_counted(tmp_path: Path) -> None:
     path = write(tmp_path, "\ufeff" + HEADER + "\nA,2025-01-02,1.00,EUR\n\nA,2025-01-02,1,EUR\n")
     assert "line 5: duplicate id 'A': already used on line 3" in read_error(path)

@@ -63,6 +63,7 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
     width, others, records, seen = fields.width, fields.others, fields.records, fields.seen
     dates, currencies, kinds = fields.dates, fields.currencies, fields.kinds
     accounts: dict[str, str | None] = {"": None}
+    parties: dict[str, str | None] = {}  # one string per counterparty: payers repeat
     for line, row in rows:
         if len(row) != width:
             raise fields.error(line, f"{len(row)} fields, but the header has {width}")
@@ -83,7 +84,7 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
                 dates.get(row[i_date]) or fields.date(line, row[i_date]),
                 Money(minor, currency),
                 accounts[account] if account in accounts else fields.account(account, accounts),
-                row[i_party].strip() or None,
+                parties.get(row[i_party]) or parties.setdefault(row[i_party], _text(row[i_party])),
                 row[i_ref].strip() or None,
                 kinds.get(row[i_type]) or fields.kind(line, row[i_type]),
                 row[i_text].strip() or None,
@@ -170,6 +171,10 @@ class _Fields:
             )
         self.kinds[raw] = kind
         return kind
+
+
+def _text(raw: str) -> str | None:
+    return raw.strip() or None
 
 
 def parse_minor(text: str, currency: str) -> int | None:
