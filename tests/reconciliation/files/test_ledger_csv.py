@@ -70,7 +70,8 @@ def test_repeated_values_are_one_object_each(tmp_path: Path) -> None:
     assert a.counterparty == "Acme GmbH"
     assert a.counterparty is b.counterparty
     assert a.date is b.date
-    assert c.counterparty is None and d.counterparty is None
+    assert c.counterparty is None
+    assert d.counterparty is None
 
 
 def test_bom_and_blank_lines_are_tolerated_and_lines_counted(tmp_path: Path) -> None:
