@@ -9,6 +9,7 @@ import accord.matching.engine as engine
 
 ALLOWED = {
     "__future__",
+    "array",
     "bisect",
     "collections",
     "dataclasses",
