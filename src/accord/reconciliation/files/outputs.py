@@ -52,7 +52,8 @@ def write_outputs(
     `line_order` gives each bank ref's position in the job's canonical line order; matches
     and unmatched lines are written in that order, unmatched records in ledger order.
     """
-    _write_csv(directory / MATCHES, MATCH_COLUMNS, _match_rows(result.matches, line_order))
+    ordered = _in_line_order(result.matches, line_order)
+    _write_csv(directory / MATCHES, MATCH_COLUMNS, map(match_row, ordered))
     unmatched_lines = sorted(result.unmatched_lines, key=lambda u: line_order[u.line.bank_ref])
     _write_csv(
         directory / UNMATCHED_BANK,
@@ -93,19 +94,17 @@ def _write_text(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def _match_rows(matches: Sequence[Match], line_order: Mapping[str, int]) -> list[tuple[str, ...]]:
+def _in_line_order(matches: Sequence[Match], line_order: Mapping[str, int]) -> list[Match]:
+    """Matches by their earliest bank line, then id; those without a line last."""
     last = len(line_order)
-    keys = [
-        (
-            line_order[match.bank_refs[0]]
-            if len(match.bank_refs) == 1
-            else min((line_order[ref] for ref in match.bank_refs), default=last),
-            match.match_id,
-        )
-        for match in matches
-    ]
-    order = sorted(range(len(matches)), key=keys.__getitem__)
-    return [match_row(matches[k]) for k in order]
+
+    def position(match: Match) -> tuple[int, str]:
+        refs = match.bank_refs
+        if len(refs) == 1:
+            return line_order[refs[0]], match.match_id
+        return min((line_order[ref] for ref in refs), default=last), match.match_id
+
+    return sorted(matches, key=position)
 
 
 def match_row(match: Match) -> tuple[str, ...]:
