@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,10 +27,16 @@ from accord.matching.engine.model import (
     UnmatchedLine,
     UnmatchedRecord,
 )
+from accord.reconciliation.files import parallel
+from accord.reconciliation.files.errors import OutputWriteError
 from accord.reconciliation.files.ledger_csv import Ledger
+from accord.reconciliation.files.outdir import publish
 from accord.reconciliation.files.outputs import (
     BANK_COLUMNS,
     MATCH_COLUMNS,
+    OUTPUT_FILES,
+    SUMMARY,
+    UNMATCHED_BANK,
     bank_row,
     match_row,
     one_line,
@@ -116,7 +124,7 @@ def test_write_outputs_orders_rows_by_statement_line_and_ledger_order(tmp_path: 
         result=result,
         ledger=ledger,
         line_order={"B1": 0, "B2": 1, "B3": 2},
-        summary={"b": 1, "a": "é"},
+        summary=lambda: {"b": 1, "a": "é"},
     )
     with (tmp_path / "matches.csv").open(newline="") as handle:
         assert [r[0] for r in csv.reader(handle)] == ["match_id", "m1", "m2"]
@@ -155,7 +163,7 @@ def test_a_match_is_written_at_its_earliest_line(tmp_path: Path) -> None:
         result=result,
         ledger=Ledger("ledger.csv", ("id",), ()),
         line_order={"B1": 0, "B2": 1, "B3": 2},
-        summary={},
+        summary=dict,
     )
     with (tmp_path / "matches.csv").open(newline="") as handle:
         assert [r[0] for r in csv.reader(handle)] == ["match_id", "m2", "m1", "m3"]
@@ -170,5 +178,77 @@ def test_an_unmatched_record_missing_from_the_ledger_is_an_error(tmp_path: Path)
             result=result,
             ledger=Ledger("ledger.csv", ("id",), ()),
             line_order={},
-            summary={},
+            summary=dict,
         )
+
+
+def summary_noting_its_process(note: Path) -> Callable[[], dict[str, object]]:
+    def build() -> dict[str, object]:
+        note.write_text(str(os.getpid()))
+        return {"a": "é"}
+
+    return build
+
+
+def many_matches() -> tuple[EngineResult, Ledger, dict[str, int]]:
+    """Matches outweigh the other files, so those go to the worker when work is split."""
+    lines = [line(f"B{i}") for i in range(30)]
+    records = [LedgerRecord(f"R{i}", date(2025, 1, 1), Money(1000 * i, "EUR")) for i in range(2)]
+    result = EngineResult(
+        matches=tuple(match(f"m{i}", (f"B{i}",), (f"R{i % 2}",)) for i in range(29, 4, -1)),
+        unmatched_lines=(UnmatchedLine(lines[0], "no record"),),
+        unmatched_records=(UnmatchedRecord(records[1], "not paid"),),
+    )
+    ledger = Ledger("ledger.csv", ("id", "date", "amount", "currency"), tuple(records))
+    return result, ledger, {ln.bank_ref: i for i, ln in enumerate(lines)}
+
+
+@pytest.fixture
+def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_files_written_in_a_worker_are_byte_identical(tmp_path: Path) -> None:
+    result, ledger, line_order = many_matches()
+    folders = {"here": tmp_path / "here", "split": tmp_path / "split"}
+    for name, threshold in (("here", 10**9), ("split", 1)):
+        folders[name].mkdir()
+        write_outputs(
+            folders[name],
+            result=result,
+            ledger=ledger,
+            line_order=line_order,
+            summary=summary_noting_its_process(tmp_path / f"{name}.pid"),
+            parallel_min_micros=threshold,
+        )
+    assert (tmp_path / "here.pid").read_text() == str(os.getpid())
+    assert (tmp_path / "split.pid").read_text() != str(os.getpid())
+    for name in OUTPUT_FILES:
+        assert (folders["split"] / name).read_bytes() == (folders["here"] / name).read_bytes()
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_a_write_failing_in_the_worker_leaves_the_previous_output(tmp_path: Path) -> None:
+    result, ledger, line_order = many_matches()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / SUMMARY).write_text("old")
+
+    def write_into_a_blocked_folder(folder: Path) -> None:
+        (folder / UNMATCHED_BANK).mkdir()  # the worker's open() of this file fails
+        write_outputs(
+            folder,
+            result=result,
+            ledger=ledger,
+            line_order=line_order,
+            summary=summary_noting_its_process(tmp_path / "worker.pid"),
+            parallel_min_micros=1,
+        )
+
+    with pytest.raises(OutputWriteError, match=r"Is a directory: '.*unmatched_bank\.csv'"):
+        publish(out, write_into_a_blocked_folder, outputs=OUTPUT_FILES, marker=SUMMARY)
+    assert (tmp_path / "worker.pid").read_text() != str(os.getpid())
+    assert [p.name for p in out.iterdir()] == [SUMMARY]
+    assert (out / SUMMARY).read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "worker.pid"]

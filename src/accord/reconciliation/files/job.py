@@ -167,7 +167,8 @@ def _write(
     rules: Path | None,
     options: Mapping[str, object],
 ) -> None:
-    summary = build_summary(
+    summary = functools.partial(
+        build_summary,
         statements=read.statements,
         ledger=read.ledger,
         ledger_sha256=read.ledger_sha256,
