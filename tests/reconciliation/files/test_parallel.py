@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -122,6 +123,23 @@ def test_an_items_error_comes_before_the_error_beside() -> None:
         map_split_beside(
             square_with_pid, [1], [10], beside=_fail_beside, beside_weight=10, min_share=1
         )
+
+
+def read_with_pid(path: Path) -> tuple[str, int]:
+    return path.read_text(), os.getpid()
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_an_os_error_in_the_worker_arrives_with_its_type_errno_and_file(tmp_path: Path) -> None:
+    present = tmp_path / "present"
+    present.write_text("x")
+    missing = tmp_path / "missing"
+    # The heavier item runs here, the other in the worker.
+    with pytest.raises(FileNotFoundError) as raised:
+        map_split(read_with_pid, [present, missing], [20, 10], min_share=1)
+    assert raised.value.errno == errno.ENOENT
+    assert raised.value.filename == str(missing)
+    assert str(raised.value) == f"[Errno 2] No such file or directory: '{missing}'"
 
 
 @dataclass(frozen=True, slots=True)
