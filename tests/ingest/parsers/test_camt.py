@@ -589,3 +589,53 @@ def test_generated_file_parses_in_full(tmp_path: Path) -> None:
     lines = parsed.statements[0].lines
     assert len(lines) == 2000
     assert sum(line.amount.minor for line in lines) == sum(range(1, 2001)) * 100
+
+
+# --- equal values shared within one file ----------------------------------------------
+
+
+def payment(amount: str, payer: str, indicator: str = "CRDT") -> str:
+    parties = (
+        f"<RltdPties><Dbtr><Pty><Nm>{payer}</Nm></Pty></Dbtr>"
+        "<DbtrAcct><Id><IBAN>DE59370401440000000015</IBAN></Id></DbtrAcct></RltdPties>"
+        "<RmtInf><Ustrd>Rechnung 4711</Ustrd></RmtInf>"
+    )
+    return entry(amount, indicator, details=tx(inner=parties))
+
+
+def test_lines_of_one_file_share_equal_dates_parties_amounts_and_texts() -> None:
+    data = document(
+        payment("10.00", "Anna Muster") + payment("10.00", "Anna Muster") + payment("7.00", "Bob"),
+        statements=2,
+    )
+    first, second, other, *later = lines_of(data)
+    assert first.booking_date == date(2024, 3, 15)
+    assert second.booking_date is first.booking_date
+    assert second.value_date is first.value_date
+    assert second.counterparty is first.counterparty
+    assert second.amount is first.amount
+    assert second.remittance is first.remittance
+    assert other.counterparty == Party("Bob", "DE59370401440000000015")
+    assert other.counterparty is not None
+    assert first.counterparty is not None
+    assert other.counterparty.account is first.counterparty.account
+    assert other.amount.currency is first.amount.currency
+    # The second statement's lines share the first statement's values too.
+    for later_line, earlier in zip(later, (first, second, other), strict=True):
+        assert later_line.counterparty is earlier.counterparty
+        assert later_line.amount is earlier.amount
+        assert later_line.booking_date is first.booking_date
+
+
+def test_debits_of_one_amount_share_one_money() -> None:
+    lines = lines_of(document(entry("5.00", "DBIT") + entry("5.00", "DBIT")))
+    assert lines[0].amount == Money(-500, "EUR")
+    assert lines[1].amount is lines[0].amount
+
+
+def test_values_are_not_shared_across_files() -> None:
+    data = document(payment("10.00", "Anna Muster"))
+    [once], [again] = lines_of(data), lines_of(data)
+    assert once == again
+    assert once.counterparty is not again.counterparty
+    assert once.booking_date is not again.booking_date

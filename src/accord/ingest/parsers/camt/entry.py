@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from lxml import etree
 from accord.ingest.parsers.camt import values
 from accord.ingest.parsers.camt.spec import AmountText, Found, compile_spec, walk
 from accord.ingest.parsers.camt.values import Place
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import (
     BankLine,
     LineStatus,
@@ -52,6 +54,27 @@ class StatementContext:
     account: str
     currency: str | None
     refs: RefAssigner
+    shared: Interner
+    amounts: dict[AmountText | None, Money] = dataclasses.field(default_factory=dict)
+    dates: dict[str | None, date] = dataclasses.field(default_factory=dict)
+
+    def money(self, amount: AmountText | None, place: Place, field: str) -> Money:
+        """values.money, read once per distinct (text, Ccy) of the statement."""
+        found = self.amounts.get(amount)
+        if found is None:
+            found = self.amounts[amount] = self.shared.money(values.money(amount, place, field))
+        return found
+
+    def date(
+        self, day_text: str | None, time_text: str | None, place: Place, field: str
+    ) -> date | None:
+        """values.date_or_time, read once per distinct Dt text of the statement."""
+        found = self.dates.get(day_text)
+        if found is None:
+            found = self.shared.date(values.date_or_time(day_text, time_text, place, field))
+            if day_text is not None and found is not None:
+                self.dates[day_text] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,24 +129,22 @@ def read_facts(element: etree._Element, index: int, ctx: StatementContext) -> En
     """Walk one Ntry and check the values all of its lines share."""
     place = Place(ctx.file, f"{ctx.path}/Ntry[{index + 1}]", source_line(element))
     found = walk(element, compile_spec("entry", ctx.namespace), Found())
-    amount = values.money(found.amounts.get("amount"), place, "Amt")
+    amount = ctx.money(found.amounts.get("amount"), place, "Amt")
     if ctx.currency is None:
         ctx.currency = amount.currency
     elif amount.currency != ctx.currency:
         raise place.error(
             "Amt", f"amount in {amount.currency}, but the account currency is {ctx.currency}"
         )
-    texts = found.texts
+    texts, shared = found.texts, ctx.shared
     return EntryFacts(
         place=place,
-        index=index,
+        index=shared.number(index),
         found=found,
-        amount=amount if values.sign(texts.get("indicator"), place) > 0 else -amount,
+        amount=amount if values.sign(texts.get("indicator"), place) > 0 else shared.money(-amount),
         status=_status(found, place),
-        booking_date=values.date_or_time(
-            texts.get("booking"), texts.get("booking.time"), place, "BookgDt"
-        ),
-        value_date=values.date_or_time(texts.get("value"), texts.get("value.time"), place, "ValDt"),
+        booking_date=ctx.date(texts.get("booking"), texts.get("booking.time"), place, "BookgDt"),
+        value_date=ctx.date(texts.get("value"), texts.get("value.time"), place, "ValDt"),
         reversal=values.flag(texts.get("reversal"), place, "RvslInd"),
     )
 
@@ -203,8 +224,9 @@ def _split(
         ref = _bank_ref(found, facts.found)
         derived = ref is None
         ref = ref or ctx.refs.derived(facts.index + 1, tx_no)
+        shared_amount = ctx.shared.money(amount)
         lines.append(
-            _line(ctx, facts, found, amount, place, ref, derived=derived, whole_entry=False)
+            _line(ctx, facts, found, shared_amount, place, ref, derived=derived, whole_entry=False)
         )
     return lines
 
@@ -249,6 +271,7 @@ def _line(
     fallback = entry if whole_entry else None
     texts = tx.texts if tx is not None else {}
     e2e = texts.get("e2e")
+    shared = ctx.shared
     return BankLine(
         bank_ref=ctx.refs.unique(ref),
         account=ctx.account,
@@ -263,31 +286,33 @@ def _line(
         end_to_end_id=None if e2e == NO_END_TO_END_ID else e2e,
         mandate_id=texts.get("mandate"),
         creditor_reference=texts.get("creditor_ref"),
-        remittance=_remittance(tx),
-        counterparty=_counterparty(tx, amount, facts.reversal),
-        instructed_amount=_instructed(tx, fallback, place),
+        remittance=_remittance(tx, shared),
+        counterparty=_counterparty(tx, amount, facts.reversal, shared),
+        instructed_amount=_instructed(tx, fallback, place, shared),
         exchange_rate=_rate(tx, fallback, place),
-        charges=_charges(tx, fallback, place),
+        charges=_charges(tx, fallback, place, shared),
         customer_ref=texts.get("instruction"),
-        additional_info=_info(tx, entry),
+        additional_info=_info(tx, entry, shared),
     )
 
 
-def _remittance(tx: Found | None) -> str | None:
+def _remittance(tx: Found | None, shared: Interner) -> str | None:
     if tx is None:
         return None
-    return " ".join(p for p in tx.many_texts.get("unstructured", ()) if p) or None
+    joined = " ".join(p for p in tx.many_texts.get("unstructured", ()) if p)
+    return shared.text(joined) if joined else None
 
 
-def _info(tx: Found | None, entry: Found) -> str | None:
+def _info(tx: Found | None, entry: Found, shared: Interner) -> str | None:
     tx_info = tx.texts.get("info") if tx is not None else None
     entry_info = entry.texts.get("info")
     if tx_info and entry_info and tx_info != entry_info:
-        return f"{tx_info} {entry_info}"
-    return tx_info or entry_info
+        return shared.text(f"{tx_info} {entry_info}")
+    info = tx_info or entry_info
+    return shared.text(info) if info else info
 
 
-def _party(found: Found, side: str) -> Party | None:
+def _party(found: Found, side: str, shared: Interner) -> Party | None:
     texts = found.texts
     name = texts.get(f"{side}.name")
     account = texts.get(f"{side}.account")
@@ -295,10 +320,12 @@ def _party(found: Found, side: str) -> Party | None:
         return None
     name = name or texts.get(f"ultimate_{side}.name")
     bank = texts.get(f"{side}.bic") or texts.get(f"{side}.member")
-    return Party(name, account, bank)
+    return shared.party(name, account, bank)
 
 
-def _counterparty(tx: Found | None, amount: Money, reversal: bool) -> Party | None:
+def _counterparty(
+    tx: Found | None, amount: Money, reversal: bool, shared: Interner
+) -> Party | None:
     """The other side: the debtor of a credit, the creditor of a debit.
 
     A reversal keeps the parties of the transaction it reverses, so the sides swap. Where
@@ -309,17 +336,20 @@ def _counterparty(tx: Found | None, amount: Money, reversal: bool) -> Party | No
         return None
     credit = (amount.minor >= 0) != reversal
     first, second = ("dbtr", "cdtr") if credit else ("cdtr", "dbtr")
-    party = _party(tx, first) or _party(tx, second)
+    party = _party(tx, first, shared) or _party(tx, second, shared)
     if party is None:
         name = tx.texts.get(f"ultimate_{first}.name")
-        return Party(name=name) if name else None
+        return shared.party(name, None, None) if name else None
     return party
 
 
-def _instructed(tx: Found | None, entry: Found | None, place: Place) -> Money | None:
+def _instructed(
+    tx: Found | None, entry: Found | None, place: Place, shared: Interner
+) -> Money | None:
     for found in (tx, entry):
         if found is not None and "instructed" in found.amounts:
-            return values.money(found.amounts["instructed"], place, "AmtDtls/InstdAmt/Amt")
+            amount = values.money(found.amounts["instructed"], place, "AmtDtls/InstdAmt/Amt")
+            return shared.money(amount)
     return None
 
 
@@ -330,17 +360,18 @@ def _rate(tx: Found | None, entry: Found | None, place: Place) -> Decimal | None
     return None
 
 
-def _charges(tx: Found | None, entry: Found | None, place: Place) -> Money | None:
+def _charges(tx: Found | None, entry: Found | None, place: Place, shared: Interner) -> Money | None:
     """Total charges as the bank reports them (TtlChrgsAndTaxAmt, else the records' sum)."""
     for found in (tx, entry):
         if found is None:
             continue
         if "charges_total" in found.amounts:
-            return values.money(found.amounts["charges_total"], place, "Chrgs/TtlChrgsAndTaxAmt")
+            total = values.money(found.amounts["charges_total"], place, "Chrgs/TtlChrgsAndTaxAmt")
+            return shared.money(total)
         records = [
             values.money(a, place, "Chrgs/Amt") for a in found.many_amounts.get("charges", ())
         ]
         if records:
             same = [r.minor for r in records if r.currency == records[0].currency]
-            return Money(sum(same), records[0].currency)
+            return shared.money(Money(sum(same), records[0].currency))
     return None

@@ -25,6 +25,7 @@ from accord.ingest.parsers.camt.header import (
 )
 from accord.ingest.parsers.camt.values import Place
 from accord.ingest.parsers.errors import StatementParseError
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import Account, BankLine, ParsedFile, SourceLocation, Statement
 from accord.ingest.parsers.refs import RefAssigner
 from accord.ingest.parsers.xmlsafe import source_line
@@ -114,7 +115,12 @@ class StatementBuilder:
     """Collects the lines of one statement element as its entries stream past."""
 
     def __init__(
-        self, element: etree._Element, index: int, document: Document, filename: str
+        self,
+        element: etree._Element,
+        index: int,
+        document: Document,
+        filename: str,
+        shared: Interner,
     ) -> None:
         self.element = element
         self.index = index
@@ -130,6 +136,7 @@ class StatementBuilder:
             account=self.header.iban or self.header.number or "",
             currency=self.header.currency,
             refs=RefAssigner(self.header.id),
+            shared=shared,
         )
         self.lines: list[BankLine] = []
         self.entries = 0
@@ -172,6 +179,7 @@ class _Reader:
         self.message_id: str | None = None
         self.statements: list[Statement] = []
         self.builder: StatementBuilder | None = None
+        self.shared = Interner()
 
     def on_element(self, element: etree._Element) -> None:
         document = self.document
@@ -197,7 +205,9 @@ class _Reader:
         builder = self.builder
         if builder is None or builder.element is not statement:
             index = len(self.statements)
-            builder = self.builder = StatementBuilder(statement, index, document, self.filename)
+            builder = self.builder = StatementBuilder(
+                statement, index, document, self.filename, self.shared
+            )
         return builder
 
 

@@ -1,0 +1,68 @@
+"""One shared object per distinct value among the lines of one file.
+
+Lines repeat their dates, counterparties, currencies and often their amounts (the same
+payers, the same days). A parser that gave each line its own copies would hold thousands
+of equal objects; these values are frozen, so lines may share one instead. A parser makes
+one Interner per file: its tables live only as long as that parse, never across files.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from accord.ingest.parsers.model import Party, TransactionCode
+from accord.kit.money import Money
+
+
+class Interner:
+    """Hands back, for each value, the first equal one it was given in this file."""
+
+    __slots__ = ("_codes", "_dates", "_money", "_numbers", "_parties", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[date, date] = {}
+        self._money: dict[tuple[int, str], Money] = {}
+        self._parties: dict[tuple[str | None, str | None, str | None], Party] = {}
+        self._numbers: dict[int, int] = {}
+        self._codes: dict[tuple[str, str], TransactionCode] = {}
+
+    def text(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return self._texts.setdefault(value, value)
+
+    def date(self, value: date | None) -> date | None:
+        if value is None:
+            return None
+        return self._dates.setdefault(value, value)
+
+    def number(self, value: int) -> int:
+        """Positions past 256 (CPython caches only small ints) repeat across statements."""
+        return self._numbers.setdefault(value, value)
+
+    def money(self, value: Money) -> Money:
+        # Keyed by a tuple: Money's own __hash__ and __eq__ are Python code, a tuple's are not.
+        key = (value.minor, value.currency)
+        found = self._money.get(key)
+        if found is None:
+            currency = self._texts.setdefault(value.currency, value.currency)
+            if currency is not value.currency:
+                value = Money(value.minor, currency)
+            found = self._money[key] = value
+        return found
+
+    def party(self, name: str | None, account: str | None, bank: str | None) -> Party:
+        key = (name, account, bank)
+        found = self._parties.get(key)
+        if found is None:
+            found = self._parties[key] = Party(self.text(name), self.text(account), self.text(bank))
+        return found
+
+    def code(self, proprietary: str, issuer: str) -> TransactionCode:
+        """A code from `issuer`'s own list (MT940, BAI2, OFX and CSV codes are of this kind)."""
+        key = (proprietary, issuer)
+        found = self._codes.get(key)
+        if found is None:
+            found = self._codes[key] = TransactionCode(proprietary=proprietary, issuer=issuer)
+        return found
