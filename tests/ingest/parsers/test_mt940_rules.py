@@ -10,7 +10,7 @@ import pytest
 
 from accord.ingest.parsers import detect_format, read_statement_file
 from accord.ingest.parsers.errors import StatementParseError
-from accord.ingest.parsers.model import BankLine, ParsedFile, TransactionCode
+from accord.ingest.parsers.model import BankLine, ParsedFile, Party, TransactionCode
 from accord.ingest.parsers.mt940 import PARSER
 from accord.ingest.parsers.mt940.details import decode, find_rf_reference, join_free_text
 from accord.ingest.parsers.mt940.values import entry_date, parse_date
@@ -290,6 +290,25 @@ def test_sniff_claims_mt940_text_and_not_other_formats() -> None:
     assert not PARSER.sniff(b"01,SENDR,RECVR,231229,1200,1,,,2/")
     assert not PARSER.sniff(b"<?xml version='1.0'?><Document/>")
     assert detect_format(statement().encode()) is PARSER
+
+
+def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None:
+    details = ":86:166?00GUTSCHRIFT?20SVWZ+RE 4711?30COBADEFFXXX?31DE59370401440000000015?32MUELLER"
+    text = statement(
+        ":61:2312291229C10,00NTRFNONREF//B1",
+        details,
+        ":61:2312291229C10,00NTRFNONREF//B2",
+        details,
+    ) + statement(":61:2312291229C10,00NTRFNONREF//B3", details)
+    first, second, third = (line for s in parse(text).statements for line in s.lines)
+    assert first.counterparty == Party("MUELLER", "DE59370401440000000015", "COBADEFFXXX")
+    for line in (second, third):
+        assert line.booking_date is first.booking_date
+        assert line.value_date is first.value_date
+        assert line.amount is first.amount
+        assert line.counterparty is first.counterparty
+        assert line.transaction_code is first.transaction_code
+        assert line.additional_info is first.additional_info
 
 
 # Bad input ----------------------------------------------------------------------------

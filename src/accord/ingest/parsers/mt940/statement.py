@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import (
     Account,
     Balance,
@@ -15,7 +16,6 @@ from accord.ingest.parsers.model import (
     Party,
     SourceLocation,
     Statement,
-    TransactionCode,
 )
 from accord.ingest.parsers.mt940 import details as info
 from accord.ingest.parsers.mt940.fields import Block, Field, FieldError
@@ -54,7 +54,6 @@ _GROUPS = {
 _HEADER = frozenset({"20", "21", "25", "25P", "28", "28C", "13", "13D", "34F", "60", "60F", "60M"})
 _TRAILER = frozenset({"62", "62F", "62M", "64", "65", "90D", "90C"})
 _REPEATABLE = frozenset({"34F", "65", "86", "NS"})
-_CODES: dict[tuple[str, str], TransactionCode] = {}
 _T = TypeVar("_T")
 _DEBIT_MARKS = frozenset({"D", "RC"})
 
@@ -128,6 +127,7 @@ class StatementBuilder:
 
     file: str
     seen_ids: dict[str, int] = field(default_factory=dict)
+    shared: Interner = field(default_factory=Interner)
 
     def build(self, block: Block, index: int) -> Statement:
         """One normalised statement from its fields, or raise FieldError."""
@@ -154,7 +154,7 @@ class StatementBuilder:
             id=statement_id,
             account=account,
             lines=tuple(
-                _bank_line(entry, parsed, n, refs, account, source)
+                _bank_line(entry, parsed, n, refs, account, source, self.shared)
                 for n, (entry, parsed) in enumerate(entries)
             ),
             source=source,
@@ -307,40 +307,34 @@ def _bank_line(
     refs: RefAssigner,
     account: Account,
     where: SourceLocation,
+    shared: Interner,
 ) -> BankLine:
     line = entry.item.line
     decoded = info.decode(entry.info)
+    additional_info = "; ".join(p for p in (decoded.booking_text, parsed.supplementary) if p)
+    code = (decoded.gvc, "DK") if decoded.gvc else (parsed.type_code, "SWIFT")
     return BankLine(
         bank_ref=refs.unique(parsed.bank_ref) if parsed.bank_ref else refs.derived(n + 1),
         bank_ref_derived=parsed.bank_ref is None,
         account=account.id,
-        amount=_line_amount(parsed, account.currency, line),
-        booking_date=parsed.entry_date or parsed.value_date,
-        value_date=parsed.value_date,
+        amount=shared.money(_line_amount(parsed, account.currency, line)),
+        booking_date=shared.date(parsed.entry_date or parsed.value_date),
+        value_date=shared.date(parsed.value_date),
         status=LineStatus.BOOKED,
         source=SourceLocation(where.file, where.statement_index, n, line=line),
         reversal=parsed.reversal,
-        transaction_code=_code(decoded.gvc, "DK") if decoded.gvc else _code(parsed.type_code),
+        transaction_code=shared.code(*code),
         end_to_end_id=decoded.end_to_end_id,
         mandate_id=decoded.mandate_id,
         creditor_reference=decoded.creditor_reference,
         remittance=decoded.remittance,
-        counterparty=_party(decoded, parsed),
+        counterparty=_party(decoded, parsed, shared),
         customer_ref=parsed.customer_ref or decoded.customer_ref,
-        additional_info="; ".join(p for p in (decoded.booking_text, parsed.supplementary) if p)
-        or None,
+        additional_info=shared.text(additional_info) if additional_info else None,
     )
 
 
-def _code(code: str, issuer: str = "SWIFT") -> TransactionCode:
-    key = (code, issuer)
-    found = _CODES.get(key)
-    if found is None:
-        found = _CODES[key] = TransactionCode(proprietary=code, issuer=issuer)
-    return found
-
-
-def _party(decoded: info.Details, parsed: LineField) -> Party | None:
+def _party(decoded: info.Details, parsed: LineField, shared: Interner) -> Party | None:
     account = decoded.counterparty_account
     if account is None:
         # Rabobank puts the counterparty IBAN in the supplementary details, SNS in the
@@ -355,7 +349,7 @@ def _party(decoded: info.Details, parsed: LineField) -> Party | None:
         )
     if account is None and decoded.counterparty_name is None and decoded.counterparty_bank is None:
         return None
-    return Party(name=decoded.counterparty_name, account=account, bank=decoded.counterparty_bank)
+    return shared.party(decoded.counterparty_name, account, decoded.counterparty_bank)
 
 
 def _check_sums(parts: _Parts, lines: list[LineField], currency: str) -> None:
