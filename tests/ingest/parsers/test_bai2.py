@@ -491,6 +491,20 @@ def test_sniff_claims_bai2_file_headers_only() -> None:
     assert not PARSER.sniff(b":20:STARTUMSE\n")
 
 
+def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None:
+    detail = "16,165,1000,V,230908,,B1,,ORIG CO NAME:ACME CORP TRACE#:0210/"
+    accounts = [Acct("1,USD,,,,", [detail, detail]), Acct("2,USD,,,,", [detail])]
+    parsed = parse_text(bai2_file(accounts, totals=[2000, 1000]))
+    first, *others = (line for s in parsed.statements for line in s.lines)
+    assert (first.amount, first.value_date) == (Money(1000, "USD"), date(2023, 9, 8))
+    assert len(others) == 2
+    for line in others:
+        assert line.amount is first.amount
+        assert line.value_date is first.value_date
+        assert line.counterparty is first.counterparty
+        assert line.transaction_code is first.transaction_code
+
+
 # --- mutations: nothing but StatementParseError gets out -------------------------------
 
 SEED = bai2_file(

@@ -402,3 +402,25 @@ def test_csv_inside_a_zip_is_read_with_the_profile() -> None:
     )
     assert [s.format for s in parsed.statements] == ["csv:amount"]
     assert parsed.statements[0].lines[0].source.line == 2
+
+
+def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None:
+    columns = {
+        "date": "Date",
+        "amount": "Amount",
+        "currency": "Currency",
+        "value_date": "Value",
+        "counterparty_name": "Payer",
+        "transaction_code": "Code",
+    }
+    row = "2024-01-02,12.50,EUR,2024-01-03,Anna Muster,SEPA"
+    text = csv_text("Date,Amount,Currency,Value,Payer,Code", row, row, row)
+    first, *others = parse(make_profile(columns), text).statements[0].lines
+    assert (first.amount, first.value_date) == (eur("12.50"), date(2024, 1, 3))
+    assert len(others) == 2
+    for line in others:
+        assert line.amount is first.amount
+        assert line.booking_date is first.booking_date
+        assert line.value_date is first.value_date
+        assert line.counterparty is first.counterparty
+        assert line.transaction_code is first.transaction_code

@@ -388,6 +388,23 @@ def test_sniff_claims_ofx_only() -> None:
     assert not PARSER.sniff(b"01,SENDER,RECEIVER,230907,0100,F1,,,2/")
 
 
+def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None:
+    payment = trn(
+        "<TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20230115</DTPOSTED><DTAVAIL>20230116</DTAVAIL>"
+        "<TRNAMT>-12.34</TRNAMT><NAME>ACME</NAME>"
+        "<BANKACCTTO><BANKID>026009593</BANKID><ACCTID>999</ACCTID></BANKACCTTO>"
+    )
+    first, *others = only(parse_bytes(xml_file(payment * 3))).lines
+    assert first.counterparty == Party(name="ACME", account="999", bank="026009593")
+    assert len(others) == 2
+    for line in others:
+        assert line.amount is first.amount
+        assert line.booking_date is first.booking_date
+        assert line.value_date is first.value_date
+        assert line.counterparty is first.counterparty
+        assert line.transaction_code is first.transaction_code
+
+
 # --- mutations: nothing but StatementParseError gets out -------------------------------
 
 SEEDS = (xml_file(BASIC), to_sgml(xml_file(BASIC)))

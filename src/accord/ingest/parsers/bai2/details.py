@@ -14,7 +14,8 @@ from accord.ingest.parsers.bai2.values import (
     parse_amount,
     parse_type_code,
 )
-from accord.ingest.parsers.model import BankLine, LineStatus, SourceLocation, TransactionCode
+from accord.ingest.parsers.interner import Interner
+from accord.ingest.parsers.model import BankLine, LineStatus, Party, SourceLocation
 from accord.kit.money import Money
 
 
@@ -27,6 +28,7 @@ class DetailContext:
     statement_index: int
     account: AccountIdentifier
     as_of: date
+    shared: Interner
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +51,25 @@ def read_detail(record: Record, index: int, context: DetailContext) -> Detail:
     value_date = check_availability(funds, list(split.fields[3:-2]))
     bank_ref, customer_ref = (field.value for field in split.fields[-2:])
     info = read_text(split.text, credit=sign > 0) if split.text else None
+    shared = context.shared
     line = BankLine(
         bank_ref=bank_ref or f"{context.statement_id}/{index + 1}",
         bank_ref_derived=not bank_ref,
         account=context.account.number,
-        amount=Money(sign * amount, context.account.currency),
+        amount=shared.money(Money(sign * amount, context.account.currency)),
         booking_date=context.as_of,
-        value_date=value_date or context.as_of,
+        value_date=shared.date(value_date) or context.as_of,
         status=LineStatus.BOOKED,
         source=SourceLocation(context.file, context.statement_index, index, line=record.line),
-        transaction_code=TransactionCode(proprietary=f"{code:03d}", issuer="BAI"),
+        transaction_code=shared.code(f"{code:03d}", "BAI"),
         customer_ref=customer_ref or None,
         remittance=info.remittance if info else None,
         end_to_end_id=info.end_to_end_id if info else None,
-        counterparty=info.counterparty if info else None,
+        counterparty=_shared_party(info.counterparty, shared) if info else None,
         additional_info=split.text,
     )
     return Detail(line, amount)
+
+
+def _shared_party(party: Party | None, shared: Interner) -> Party | None:
+    return shared.party(party.name, party.account, party.bank) if party is not None else None

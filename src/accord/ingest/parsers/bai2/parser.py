@@ -15,6 +15,7 @@ from accord.ingest.parsers.bai2.header import (
 )
 from accord.ingest.parsers.bai2.records import Bai2Error, Record, plain_fields
 from accord.ingest.parsers.bai2.values import parse_amount, parse_count
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import Account, Balance, SourceLocation, Statement
 from accord.kit.money import Money
 
@@ -53,6 +54,7 @@ class Bai2Reader:
     verify: bool = True
     position: int = 0
     ids: list[str] = field(default_factory=list)
+    shared: Interner = field(default_factory=Interner)
 
     def take(self, *codes: str) -> Record:
         """The next record, which must have one of `codes`."""
@@ -115,6 +117,7 @@ class Bai2Reader:
             statement_index=len(self.ids) - 1,
             account=account,
             as_of=group.as_of,
+            shared=self.shared,
         )
         details: list[Detail] = []
         section = _Section(

@@ -20,6 +20,7 @@ from accord.ingest.parsers.csv.profile import CsvProfile
 from accord.ingest.parsers.csv.rows import Cells, Row, read_row
 from accord.ingest.parsers.csv.table import Layout, Record, decode, records, resolve
 from accord.ingest.parsers.errors import StatementParseError
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import (
     Account,
     Balance,
@@ -71,8 +72,9 @@ def _read_rows(
     stream: Iterator[Record], layout: Layout, profile: CsvProfile, filename: str
 ) -> list[Row]:
     rows: list[Row] = []
+    shared = Interner()
     for number, record in enumerate(stream, start=1):
-        row = read_row(number, Cells(record, layout, profile, filename))
+        row = read_row(number, Cells(record, layout, profile, filename, shared))
         if row is not None:
             rows.append(row)
     return rows

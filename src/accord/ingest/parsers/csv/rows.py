@@ -10,6 +10,7 @@ from accord.ingest.parsers.csv.profile import CsvProfile
 from accord.ingest.parsers.csv.table import Layout, Record
 from accord.ingest.parsers.csv.values import CellError, parse_date, parse_decimal
 from accord.ingest.parsers.errors import StatementParseError
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import (
     BankLine,
     LineStatus,
@@ -44,13 +45,24 @@ class Row:
 
 
 class Cells:
-    """The cells of one record by field name, raising errors that name line and column."""
+    """The cells of one record by field name, raising errors that name line and column.
 
-    def __init__(self, record: Record, layout: Layout, profile: CsvProfile, filename: str):
+    Dates, amounts and parties come back shared (`shared` is the file's Interner).
+    """
+
+    def __init__(
+        self,
+        record: Record,
+        layout: Layout,
+        profile: CsvProfile,
+        filename: str,
+        shared: Interner,
+    ):
         self.record = record
         self.layout = layout
         self.profile = profile
         self.filename = filename
+        self.shared = shared
 
     def fail(self, field_name: str, expected: str, found: str) -> StatementParseError:
         index = self.layout.indexes.get(field_name, (-1,))[0]
@@ -97,9 +109,10 @@ class Cells:
         if value is None:
             return None
         try:
-            return parse_date(value, self.profile.date_formats)
+            day = parse_date(value, self.profile.date_formats)
         except CellError as exc:
             raise self.fail(field_name, exc.expected, value) from None
+        return self.shared.date(day)
 
     def decimal(self, field_name: str) -> Decimal | None:
         value = self.text(field_name)
@@ -114,11 +127,12 @@ class Cells:
 
     def money(self, field_name: str, amount: Decimal, currency: str) -> Money:
         try:
-            return Money.of(amount, currency)
+            money = Money.of(amount, currency)
         except BadInput:
             places = exponent(currency)
             expected = f"an amount with at most {places} decimals for {currency}"
             raise self.fail(field_name, expected, self.text(field_name) or "") from None
+        return self.shared.money(money)
 
     def currency(self, field_name: str) -> str | None:
         value = self.text(field_name)
@@ -248,7 +262,7 @@ def _status(cells: Cells) -> LineStatus:
 
 def _transaction_code(cells: Cells) -> TransactionCode | None:
     value = cells.text("transaction_code")
-    return TransactionCode(proprietary=value, issuer=cells.profile.name) if value else None
+    return cells.shared.code(value, cells.profile.name) if value else None
 
 
 def _end_to_end(cells: Cells) -> str | None:
@@ -262,7 +276,7 @@ def _counterparty(cells: Cells) -> Party | None:
     bank = cells.text("counterparty_bank")
     if name is None and account is None and bank is None:
         return None
-    return Party(name=name, account=account, bank=bank)
+    return cells.shared.party(name, account, bank)
 
 
 def _instructed(cells: Cells, amount: Money) -> Money | None:

@@ -5,13 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accord.ingest.parsers.model import (
-    BankLine,
-    LineStatus,
-    Party,
-    SourceLocation,
-    TransactionCode,
-)
+from accord.ingest.parsers.interner import Interner
+from accord.ingest.parsers.model import BankLine, LineStatus, Party, SourceLocation
 from accord.ingest.parsers.ofx.tree import Node, OfxError
 from accord.ingest.parsers.ofx.values import (
     convert,
@@ -31,6 +26,7 @@ class LineContext:
     statement_index: int
     account: str
     currency: str
+    shared: Interner
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +59,7 @@ def _conversion(trn: Node, currency: str) -> _Conversion:
     return _Conversion(convert(amount, rate, currency), parse_money(amount_node, other), rate)
 
 
-def _counterparty(trn: Node) -> Party | None:
+def _counterparty(trn: Node, shared: Interner) -> Party | None:
     payee = trn.child("PAYEE")
     name = trn.value("NAME") or (payee.value("NAME") if payee is not None else None)
     to = trn.child("BANKACCTTO") or trn.child("CCACCTTO")
@@ -71,7 +67,7 @@ def _counterparty(trn: Node) -> Party | None:
     bank = to.value("BANKID") if to is not None else None
     if name is None and account is None:
         return None
-    return Party(name=name, account=account, bank=bank)
+    return shared.party(name, account, bank)
 
 
 def _additional(trn: Node) -> str | None:
@@ -90,19 +86,20 @@ def read_line(trn: Node, index: int, context: LineContext) -> BankLine:
     posted = parse_date(trn.require("DTPOSTED", "the date posted"))
     money = _conversion(trn, context.currency)
     fitid = trn.value("FITID")
+    shared = context.shared
     return BankLine(
         bank_ref=fitid or f"{context.statement_id}/{index + 1}",
         bank_ref_derived=fitid is None,
         account=context.account,
-        amount=money.amount,
-        booking_date=posted,
-        value_date=optional_date(trn, "DTAVAIL"),
+        amount=shared.money(money.amount),
+        booking_date=shared.date(posted),
+        value_date=shared.date(optional_date(trn, "DTAVAIL")),
         status=LineStatus.BOOKED,
         source=SourceLocation(context.file, context.statement_index, index, line=trn.line),
-        transaction_code=TransactionCode(proprietary=trntype.upper(), issuer="OFX"),
+        transaction_code=shared.code(trntype.upper(), "OFX"),
         customer_ref=trn.value("CHECKNUM"),
         remittance=trn.value("MEMO"),
-        counterparty=_counterparty(trn),
+        counterparty=_counterparty(trn, shared),
         instructed_amount=money.instructed,
         exchange_rate=money.rate,
         additional_info=_additional(trn),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from accord.ingest.parsers.interner import Interner
 from accord.ingest.parsers.model import Account, Balance, SourceLocation, Statement
 from accord.ingest.parsers.ofx.lines import LineContext, read_line
 from accord.ingest.parsers.ofx.tree import Node, OfxError, find_all
@@ -57,12 +58,13 @@ def _statement_id(account: Account, period: tuple[date | None, date | None], ind
 
 
 def read_statement(
-    rs: Node, index: int, file: str, extra: dict[str, str], taken: set[str]
+    rs: Node, index: int, file: str, extra: dict[str, str], taken: set[str], shared: Interner
 ) -> Statement:
     """One STMTRS / CCSTMTRS: account, lines of every BANKTRANLIST, ledger balance.
 
     OFX has no opening balance, so opening_booked stays None and no balance check applies.
     `taken` holds the ids used so far in the file; a repeated one gets ``#2``, ``#3``...
+    Its lines share equal values with the file's other lines through `shared`.
     """
     currency = parse_currency(rs.require("CURDEF", "the account currency"))
     account = _account(rs, currency)
@@ -72,7 +74,7 @@ def read_statement(
     while statement_id in taken:
         statement_id = f"{base}#{len(taken) + 1}"
     taken.add(statement_id)
-    context = LineContext(file, statement_id, index, account.id, currency)
+    context = LineContext(file, statement_id, index, account.id, currency, shared)
     transactions = [trn for tranlist in lists for trn in tranlist.all("STMTTRN")]
     source = rs.child("CCACCTFROM") or rs.child("BANKACCTFROM")
     return Statement(
@@ -110,7 +112,8 @@ def read_statements(root: Node, file: str, extra: dict[str, str]) -> list[Statem
             "investment and other OFX messages are not read",
         )
     taken: set[str] = set()
-    return [read_statement(rs, n, file, extra, taken) for n, rs in enumerate(found)]
+    shared = Interner()
+    return [read_statement(rs, n, file, extra, taken, shared) for n, rs in enumerate(found)]
 
 
 def _check_status(response: Node) -> None:
