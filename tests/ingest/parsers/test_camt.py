@@ -598,9 +598,9 @@ def payment(amount: str, payer: str, indicator: str = "CRDT") -> str:
     parties = (
         f"<RltdPties><Dbtr><Pty><Nm>{payer}</Nm></Pty></Dbtr>"
         "<DbtrAcct><Id><IBAN>DE59370401440000000015</IBAN></Id></DbtrAcct></RltdPties>"
-        "<RmtInf><Ustrd>Rechnung 4711</Ustrd></RmtInf>"
     )
-    return entry(amount, indicator, details=tx(inner=parties))
+    info = "<AddtlNtryInf>SEPA Gutschrift</AddtlNtryInf>"
+    return entry(amount, indicator, details=tx(inner=parties), extra=info)
 
 
 def test_lines_of_one_file_share_equal_dates_parties_amounts_and_texts() -> None:
@@ -614,7 +614,7 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_texts() -> None
     assert second.value_date is first.value_date
     assert second.counterparty is first.counterparty
     assert second.amount is first.amount
-    assert second.remittance is first.remittance
+    assert second.additional_info is first.additional_info
     assert other.counterparty == Party("Bob", "DE59370401440000000015")
     assert other.counterparty is not None
     assert first.counterparty is not None

@@ -56,7 +56,8 @@ class Interner:
         key = (name, account, bank)
         found = self._parties.get(key)
         if found is None:
-            found = self._parties[key] = Party(self.text(name), self.text(account), self.text(bank))
+            # A new party mostly has a new name, but often an account or bank seen before.
+            found = self._parties[key] = Party(name, self.text(account), self.text(bank))
         return found
 
     def code(self, proprietary: str, issuer: str) -> TransactionCode:

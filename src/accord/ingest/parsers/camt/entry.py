@@ -286,7 +286,7 @@ def _line(
         end_to_end_id=None if e2e == NO_END_TO_END_ID else e2e,
         mandate_id=texts.get("mandate"),
         creditor_reference=texts.get("creditor_ref"),
-        remittance=_remittance(tx, shared),
+        remittance=_remittance(tx),
         counterparty=_counterparty(tx, amount, facts.reversal, shared),
         instructed_amount=_instructed(tx, fallback, place, shared),
         exchange_rate=_rate(tx, fallback, place),
@@ -296,11 +296,10 @@ def _line(
     )
 
 
-def _remittance(tx: Found | None, shared: Interner) -> str | None:
+def _remittance(tx: Found | None) -> str | None:
     if tx is None:
         return None
-    joined = " ".join(p for p in tx.many_texts.get("unstructured", ()) if p)
-    return shared.text(joined) if joined else None
+    return " ".join(p for p in tx.many_texts.get("unstructured", ()) if p) or None
 
 
 def _info(tx: Found | None, entry: Found, shared: Interner) -> str | None:

@@ -7,6 +7,7 @@ error names exactly where the bad value is and what was expected there.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -60,7 +61,9 @@ def currency(code: str | None, place: Place, field: str) -> str:
         raise place.error(field, "missing currency: expected a Ccy attribute (ISO 4217)")
     if not is_currency(stripped):
         raise place.error(field, f"unknown currency {stripped!r}: expected an ISO 4217 code")
-    return stripped
+    # One string per code for every amount read (a few hundred codes exist, so the table
+    # sys.intern keeps stays small); each line would otherwise hold its own copy.
+    return sys.intern(stripped)
 
 
 def money(amount: AmountText | None, place: Place, field: str) -> Money:
