@@ -57,3 +57,16 @@ def test_code_is_one_object_per_code_and_issuer() -> None:
     assert code == TransactionCode(proprietary="NTRF", issuer="SWIFT")
     assert shared.code(fresh("NTRF"), "SWIFT") is code
     assert shared.code("NTRF", "BAI") == TransactionCode(proprietary="NTRF", issuer="BAI")
+
+
+def test_parties_of_one_name_with_other_accounts_stay_what_they_were_given() -> None:
+    shared = Interner()
+    given = [
+        ("Anna", "DE59370401440000000015", None),
+        ("Anna", "NL91ABNA0417164300", None),
+        ("Anna", "DE59370401440000000015", "COBADEFFXXX"),
+        ("Anna", "DE59370401440000000015", None),
+        (None, "DE59370401440000000015", None),
+        (None, None, "COBADEFFXXX"),
+    ]
+    assert [shared.party(*fields) for fields in given] == [Party(*fields) for fields in given]

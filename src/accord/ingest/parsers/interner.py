@@ -22,8 +22,8 @@ class Interner:
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._dates: dict[date, date] = {}
-        self._money: dict[tuple[int, str], Money] = {}
-        self._parties: dict[tuple[str | None, str | None, str | None], Party] = {}
+        self._money: dict[str, dict[int, Money]] = {}
+        self._parties: dict[str | None, Party] = {}
         self._numbers: dict[int, int] = {}
         self._codes: dict[tuple[str, str], TransactionCode] = {}
 
@@ -42,21 +42,26 @@ class Interner:
         return self._numbers.setdefault(value, value)
 
     def money(self, value: Money) -> Money:
-        # Keyed by a tuple: Money's own __hash__ and __eq__ are Python code, a tuple's are not.
-        key = (value.minor, value.currency)
-        found = self._money.get(key)
+        # By currency, then by the minor units the Money holds anyway: no key object per
+        # amount, and no call to Money's own __hash__ and __eq__ (Python code).
+        by_minor = self._money.get(value.currency)
+        if by_minor is None:
+            by_minor = self._money[value.currency] = {}
+        found = by_minor.get(value.minor)
         if found is None:
             currency = self._texts.setdefault(value.currency, value.currency)
             if currency is not value.currency:
                 value = Money(value.minor, currency)
-            found = self._money[key] = value
+            found = by_minor[value.minor] = value
         return found
 
     def party(self, name: str | None, account: str | None, bank: str | None) -> Party:
-        key = (name, account, bank)
+        # Kept by name (else account, else bank), the last party made for each: a name
+        # nearly always comes with the same account and bank, and a key the Party holds
+        # anyway costs no memory of its own (a tuple key would, for every distinct party).
+        key = name or account or bank
         found = self._parties.get(key)
-        if found is None:
-            # A new party mostly has a new name, but often an account or bank seen before.
+        if found is None or found.name != name or found.account != account or found.bank != bank:
             found = self._parties[key] = Party(name, self.text(account), self.text(bank))
         return found
 
