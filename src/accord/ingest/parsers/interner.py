@@ -15,7 +15,7 @@ from accord.kit.money import Money
 
 
 class Interner:
-    """Hands back, for each value, the first equal one it was given in this file."""
+    """Hands back, for each value, an equal one already handed out in this file, if any."""
 
     __slots__ = ("_codes", "_dates", "_money", "_numbers", "_parties", "_texts")
 
