@@ -229,6 +229,21 @@ def test_files_written_in_a_worker_are_byte_identical(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("spare_core")
+def test_writing_too_large_to_copy_into_a_worker_stays_here(tmp_path: Path) -> None:
+    result, ledger, line_order = many_matches()
+    write_outputs(
+        tmp_path,
+        result=result,
+        ledger=ledger,
+        line_order=line_order,
+        summary=summary_noting_its_process(tmp_path / "summary.pid"),
+        parallel_min_micros=1,
+        parallel_max_micros=10,
+    )
+    assert (tmp_path / "summary.pid").read_text() == str(os.getpid())
+
+
+@pytest.mark.usefixtures("spare_core")
 def test_a_write_failing_in_the_worker_leaves_the_previous_output(tmp_path: Path) -> None:
     result, ledger, line_order = many_matches()
     out = tmp_path / "out"

@@ -45,6 +45,10 @@ MICROS_PER_ROW = {MATCHES: 5.5, UNMATCHED_BANK: 8.6, UNMATCHED_LEDGER: 7.3, SUMM
 # 20k lines (0.083) 0.164 -> 0.138; 100k lines (0.41) 0.89 -> 0.66. Pages both processes
 # touch are copied (+280 MB at 100k), still below the peak of matching on two cores.
 PARALLEL_MIN_MICROS = 60_000
+# All writing (estimated CPU microseconds) above which one process writes everything: the
+# pages the worker copies grow with the job (+280 MB at 100k lines; at 1M, +2.5 GB for the
+# machine, its peak, against 4 s saved of a 187 s job), and the time saved does not.
+PARALLEL_MAX_MICROS = 3_000_000
 
 MATCH_COLUMNS = (
     "match_id", "status", "bank_refs", "ledger_ids", "rule", "confidence", "difference",
@@ -67,6 +71,7 @@ def write_outputs(
     line_order: Mapping[str, int],
     summary: Callable[[], Mapping[str, object]],
     parallel_min_micros: int = PARALLEL_MIN_MICROS,
+    parallel_max_micros: int = PARALLEL_MAX_MICROS,
 ) -> None:
     """Write the four files into `directory` (an empty, private folder), fsynced.
 
@@ -74,10 +79,15 @@ def write_outputs(
     and unmatched lines are written in that order, unmatched records in ledger order.
     `summary()` builds the summary document, in whichever process writes summary.json.
     Files are written in a worker process too when its share weighs at least
-    `parallel_min_micros`; the bytes are the same either way.
+    `parallel_min_micros` and all of them at most `parallel_max_micros`; the bytes are the
+    same either way.
     """
     files = _Files(directory, result, ledger, line_order, summary)
     weights = [round(files.rows(name) * MICROS_PER_ROW[name]) for name in OUTPUT_FILES]
+    if sum(weights) > parallel_max_micros:
+        for name in OUTPUT_FILES:
+            files.write(name)
+        return
     map_split(files.write, OUTPUT_FILES, weights, min_share=parallel_min_micros)
 
 
