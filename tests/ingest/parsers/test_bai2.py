@@ -21,6 +21,7 @@ from accord.ingest.parsers.bai2 import PARSER, Bai2Parser
 from accord.ingest.parsers.errors import StatementParseError
 from accord.ingest.parsers.model import ParsedFile, Party, Statement
 from accord.kit.money import Money
+from tests.ingest.parsers.sharing import assert_shared
 from tests.samples import sample
 
 LENIENT = Bai2Parser(verify_totals=False)
@@ -498,11 +499,7 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None
     first, *others = (line for s in parsed.statements for line in s.lines)
     assert (first.amount, first.value_date) == (Money(1000, "USD"), date(2023, 9, 8))
     assert len(others) == 2
-    for line in others:
-        assert line.amount is first.amount
-        assert line.value_date is first.value_date
-        assert line.counterparty is first.counterparty
-        assert line.transaction_code is first.transaction_code
+    assert_shared(first, others, "amount", "value_date", "counterparty", "transaction_code")
 
 
 # --- mutations: nothing but StatementParseError gets out -------------------------------

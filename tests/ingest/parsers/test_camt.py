@@ -20,6 +20,7 @@ from accord.ingest.parsers.errors import StatementParseError, UnbalancedStatemen
 from accord.ingest.parsers.model import BankLine, LineStatus, ParsedFile, Party
 from accord.kit.money import Money
 from tests.ingest.parsers.camt_builder import balance, document, entry, namespace, tx
+from tests.ingest.parsers.sharing import assert_shared
 from tests.samples import sample
 
 
@@ -610,11 +611,8 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_texts() -> None
     )
     first, second, other, *later = lines_of(data)
     assert first.booking_date == date(2024, 3, 15)
-    assert second.booking_date is first.booking_date
-    assert second.value_date is first.value_date
-    assert second.counterparty is first.counterparty
-    assert second.amount is first.amount
-    assert second.additional_info is first.additional_info
+    fields = ("booking_date", "value_date", "counterparty", "amount", "additional_info")
+    assert_shared(first, [second], *fields)
     assert other.counterparty == Party("Bob", "DE59370401440000000015")
     assert other.counterparty is not None
     assert first.counterparty is not None

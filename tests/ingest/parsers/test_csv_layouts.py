@@ -15,6 +15,7 @@ from accord.ingest.parsers.errors import StatementParseError, UnbalancedStatemen
 from accord.ingest.parsers.model import LineStatus
 from accord.kit.money import Money
 from tests.ingest.parsers.csv_support import csv_text, make_profile, parse
+from tests.ingest.parsers.sharing import assert_shared
 
 EUR = "EUR"
 
@@ -418,9 +419,5 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None
     first, *others = parse(make_profile(columns), text).statements[0].lines
     assert (first.amount, first.value_date) == (eur("12.50"), date(2024, 1, 3))
     assert len(others) == 2
-    for line in others:
-        assert line.amount is first.amount
-        assert line.booking_date is first.booking_date
-        assert line.value_date is first.value_date
-        assert line.counterparty is first.counterparty
-        assert line.transaction_code is first.transaction_code
+    fields = ("amount", "booking_date", "value_date", "counterparty", "transaction_code")
+    assert_shared(first, others, *fields)

@@ -15,6 +15,7 @@ from accord.ingest.parsers.mt940 import PARSER
 from accord.ingest.parsers.mt940.details import decode, find_rf_reference, join_free_text
 from accord.ingest.parsers.mt940.values import entry_date, parse_date
 from accord.kit.money import Money
+from tests.ingest.parsers.sharing import assert_shared
 
 HEADER = [":20:STMT1", ":25:DE89370400440532013000", ":28C:00001/001"]
 
@@ -302,13 +303,8 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None
     ) + statement(":61:2312291229C10,00NTRFNONREF//B3", details)
     first, second, third = (line for s in parse(text).statements for line in s.lines)
     assert first.counterparty == Party("MUELLER", "DE59370401440000000015", "COBADEFFXXX")
-    for line in (second, third):
-        assert line.booking_date is first.booking_date
-        assert line.value_date is first.value_date
-        assert line.amount is first.amount
-        assert line.counterparty is first.counterparty
-        assert line.transaction_code is first.transaction_code
-        assert line.additional_info is first.additional_info
+    fields = ("booking_date", "value_date", "amount", "counterparty", "transaction_code")
+    assert_shared(first, (second, third), *fields, "additional_info")
 
 
 # Bad input ----------------------------------------------------------------------------

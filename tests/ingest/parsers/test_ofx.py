@@ -21,6 +21,7 @@ from accord.ingest.parsers.errors import StatementParseError
 from accord.ingest.parsers.model import ParsedFile, Party, Statement
 from accord.ingest.parsers.ofx import PARSER
 from accord.kit.money import Money
+from tests.ingest.parsers.sharing import assert_shared
 from tests.samples import sample, samples_in
 
 WRONG = "oca-test_ofx_wrong.ofx"
@@ -397,12 +398,8 @@ def test_lines_of_one_file_share_equal_dates_parties_amounts_and_codes() -> None
     first, *others = only(parse_bytes(xml_file(payment * 3))).lines
     assert first.counterparty == Party(name="ACME", account="999", bank="026009593")
     assert len(others) == 2
-    for line in others:
-        assert line.amount is first.amount
-        assert line.booking_date is first.booking_date
-        assert line.value_date is first.value_date
-        assert line.counterparty is first.counterparty
-        assert line.transaction_code is first.transaction_code
+    fields = ("amount", "booking_date", "value_date", "counterparty", "transaction_code")
+    assert_shared(first, others, *fields)
 
 
 # --- mutations: nothing but StatementParseError gets out -------------------------------
