@@ -1,4 +1,5 @@
-"""Checksums of input files, recorded in summary.json and used to spot a file given twice."""
+"""Checksums of input files, recorded in summary.json and used to spot a file given twice,
+and their sizes, which weigh the work of reading them."""
 
 from __future__ import annotations
 
@@ -16,3 +17,11 @@ def sha256_of(path: Path, *, file: str | None = None) -> str:
     except OSError as exc:
         name = file if file is not None else str(path)
         raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def size_of(path: Path) -> int:
+    """The file's size in bytes; 0 when it cannot be read (reading it reports why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

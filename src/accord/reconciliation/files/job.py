@@ -17,7 +17,7 @@ from accord.matching.engine import RecordBook
 from accord.matching.engine.model import EngineResult, MatchStatus, Rate
 from accord.matching.engine.rules import DEFAULT_RULES, Rules
 from accord.reconciliation.files import outputs
-from accord.reconciliation.files.digest import sha256_of
+from accord.reconciliation.files.digest import sha256_of, size_of
 from accord.reconciliation.files.engine_run import book_ahead, run_engine
 from accord.reconciliation.files.ledger_csv import Ledger, read_ledger
 from accord.reconciliation.files.outdir import check_out_dir, publish
@@ -136,7 +136,7 @@ def _read_inputs(
     read, side = read_statements_beside(
         statements,
         read_ledger_side,
-        int(_size(ledger) * LEDGER_COST),
+        int(size_of(ledger) * LEDGER_COST),
         csv_profile=csv_profile,
         allow_unbalanced=allow_unbalanced,
     )
@@ -162,13 +162,6 @@ def _read_ledger_side(ledger: Path, rates: Path | None, rules: Path | None) -> _
         rules=rule_set,
         book=book_ahead(book.records, rule_set),
     )
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reading it reports the error
 
 
 def _write(

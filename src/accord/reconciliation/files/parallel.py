@@ -61,7 +61,13 @@ def map_split(
     the caller's own objects. Exceptions surface in input order, as they would sequentially.
     """
     results, _ = map_split_beside(
-        func, items, weights, beside=_nothing, beside_weight=0, min_share=min_share, shared=shared
+        func,
+        items,
+        weights,
+        beside=lambda: None,
+        beside_weight=0,
+        min_share=min_share,
+        shared=shared,
     )
     return results
 
@@ -97,10 +103,6 @@ def map_split_beside(
         _Task.current = None
     results = [_raise_or_return(outcomes[i]) for i in range(len(items))]
     return results, _raise_or_return(beside_outcome)
-
-
-def _nothing() -> None:
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from accord.ingest.parsers import CsvProfile, ParsedFile, load_profile, read_statement_file
 from accord.ingest.parsers.model import BankLine
-from accord.reconciliation.files.digest import sha256_of
+from accord.reconciliation.files.digest import sha256_of, size_of
 from accord.reconciliation.files.errors import InputFileError
 from accord.reconciliation.files.parallel import map_split_beside
 
@@ -49,7 +49,7 @@ def read_statements(
     its lines would be matched twice.
     """
     read, _ = read_statements_beside(
-        paths, _nothing, 0, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
+        paths, lambda: None, 0, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
     )
     return read
 
@@ -71,7 +71,7 @@ def read_statements_beside(
     profile = load_profile(csv_profile) if csv_profile is not None else None
     parse = functools.partial(_parse, csv_profile=profile, allow_unbalanced=allow_unbalanced)
     jobs = [(path, name) for name, _, path in named]
-    weights = [_size(path) for path in (path for _, _, path in named)]
+    weights = [size_of(path) for _, _, path in named]
     parsed, beside_result = map_split_beside(
         parse,
         jobs,
@@ -89,10 +89,6 @@ def read_statements_beside(
     return Statements(files, tuple(unique), renamed), beside_result
 
 
-def _nothing() -> None:
-    return None
-
-
 def _parse(
     job: tuple[Path, str], *, csv_profile: CsvProfile | None, allow_unbalanced: bool
 ) -> ParsedFile:
@@ -104,13 +100,6 @@ def _parse(
             )
     except OSError as exc:
         raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _refuse_duplicates(named: Sequence[tuple[str, str]]) -> None:
