@@ -231,21 +231,17 @@ class Index:
     def add_record(self, pr: PRec) -> None:
         rec = pr.rec
         id_segs = segments(rec.id.upper())
-        id_prefix = _prefix(id_segs)
+        own: tuple[str, ...] = (_prefix(id_segs),)
+        self._add_segments(id_segs, pr.pos)
         if rec.reference:
             ref_segs = segments(rec.reference.upper())
             ref_prefix = _prefix(ref_segs)
-            if ref_prefix == id_prefix:
-                self.prefixes.append((id_prefix,))
-            else:
-                self.prefixes.append(tuple(sorted((id_prefix, ref_prefix))))
-            self._add_segments(id_segs, pr.pos)
+            if ref_prefix != own[0]:
+                own = tuple(sorted((own[0], ref_prefix)))
             # ref_key(value) is the segments of value joined.
             if "".join(ref_segs) != "".join(id_segs):
                 self._add_segments(ref_segs, pr.pos)
-        else:
-            self.prefixes.append((id_prefix,))
-            self._add_segments(id_segs, pr.pos)
+        self.prefixes.append(own)
         add_hit(self.amount.setdefault((pr.currency, pr.account or ""), {}), pr.minor, pr.pos)
         if pr.name:
             add_hit(self.names, pr.name, pr.pos)
