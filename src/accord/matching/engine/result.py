@@ -106,14 +106,14 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
     ledger_ids = tuple([rec.id for rec in records])
     rivals = d.rivals
     evidence = Evidence(
-        p.evidence_ids(lambda r: recs[r].label),
-        difference,
-        p.days,
-        round(p.sim, 1) if p.sim is not None else None,
-        p.fx_rate,
-        p.fx_source,
-        _alternatives(rivals, lines, recs) if rivals else (),
-        p.notes if all(pl.booked for pl in mlines) else (*p.notes, _PENDING),
+        identifiers=p.evidence_ids(lambda r: recs[r].label),
+        amount_difference=difference,
+        days_apart=p.days,
+        name_similarity=round(p.sim, 1) if p.sim is not None else None,
+        fx_rate=p.fx_rate,
+        fx_source=p.fx_source,
+        alternatives=_alternatives(rivals, lines, recs) if rivals else (),
+        notes=p.notes if all(pl.booked for pl in mlines) else (*p.notes, _PENDING),
     )
     explanation = explain(
         p,
@@ -125,17 +125,17 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
         all_recs=recs,
     )
     return Match(
-        match_id([pl.ident for pl in mlines], ledger_ids),
-        MatchStatus.MATCHED if d.matched else MatchStatus.REVIEW,
-        bank_refs,
-        ledger_ids,
-        p.stage,
-        (_CONFIDENCE if d.matched else _REVIEW_CONFIDENCE)[p.band],
-        difference,
-        explanation,
-        evidence,
-        bank_lines,
-        records,
+        match_id=match_id([pl.ident for pl in mlines], ledger_ids),
+        status=MatchStatus.MATCHED if d.matched else MatchStatus.REVIEW,
+        bank_refs=bank_refs,
+        ledger_ids=ledger_ids,
+        rule=p.stage,
+        confidence=(_CONFIDENCE if d.matched else _REVIEW_CONFIDENCE)[p.band],
+        difference=difference,
+        explanation=explanation,
+        evidence=evidence,
+        lines=bank_lines,
+        records=records,
     )
 
 
