@@ -203,6 +203,19 @@ def many_matches() -> tuple[EngineResult, Ledger, dict[str, int]]:
     return result, ledger, {ln.bank_ref: i for i, ln in enumerate(lines)}
 
 
+def write_many(folder: Path, summary_pid: Path, **thresholds: int) -> None:
+    """write_outputs of `many_matches`; summary.json's writer notes its process id."""
+    result, ledger, line_order = many_matches()
+    write_outputs(
+        folder,
+        result=result,
+        ledger=ledger,
+        line_order=line_order,
+        summary=summary_noting_its_process(summary_pid),
+        **thresholds,
+    )
+
+
 @pytest.fixture
 def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
@@ -210,18 +223,10 @@ def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("spare_core")
 def test_files_written_in_a_worker_are_byte_identical(tmp_path: Path) -> None:
-    result, ledger, line_order = many_matches()
     folders = {"here": tmp_path / "here", "split": tmp_path / "split"}
     for name, threshold in (("here", 10**9), ("split", 1)):
         folders[name].mkdir()
-        write_outputs(
-            folders[name],
-            result=result,
-            ledger=ledger,
-            line_order=line_order,
-            summary=summary_noting_its_process(tmp_path / f"{name}.pid"),
-            parallel_min_micros=threshold,
-        )
+        write_many(folders[name], tmp_path / f"{name}.pid", parallel_min_micros=threshold)
     assert (tmp_path / "here.pid").read_text() == str(os.getpid())
     assert (tmp_path / "split.pid").read_text() != str(os.getpid())
     for name in OUTPUT_FILES:
@@ -230,36 +235,19 @@ def test_files_written_in_a_worker_are_byte_identical(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("spare_core")
 def test_writing_too_large_to_copy_into_a_worker_stays_here(tmp_path: Path) -> None:
-    result, ledger, line_order = many_matches()
-    write_outputs(
-        tmp_path,
-        result=result,
-        ledger=ledger,
-        line_order=line_order,
-        summary=summary_noting_its_process(tmp_path / "summary.pid"),
-        parallel_min_micros=1,
-        parallel_max_micros=10,
-    )
+    write_many(tmp_path, tmp_path / "summary.pid", parallel_min_micros=1, parallel_max_micros=10)
     assert (tmp_path / "summary.pid").read_text() == str(os.getpid())
 
 
 @pytest.mark.usefixtures("spare_core")
 def test_a_write_failing_in_the_worker_leaves_the_previous_output(tmp_path: Path) -> None:
-    result, ledger, line_order = many_matches()
     out = tmp_path / "out"
     out.mkdir()
     (out / SUMMARY).write_text("old")
 
     def write_into_a_blocked_folder(folder: Path) -> None:
         (folder / UNMATCHED_BANK).mkdir()  # the worker's open() of this file fails
-        write_outputs(
-            folder,
-            result=result,
-            ledger=ledger,
-            line_order=line_order,
-            summary=summary_noting_its_process(tmp_path / "worker.pid"),
-            parallel_min_micros=1,
-        )
+        write_many(folder, tmp_path / "worker.pid", parallel_min_micros=1)
 
     with pytest.raises(OutputWriteError, match=r"Is a directory: '.*unmatched_bank\.csv'"):
         publish(out, write_into_a_blocked_folder, outputs=OUTPUT_FILES, marker=SUMMARY)
