@@ -14,7 +14,8 @@ RSS is its own (os.wait4):
 - peer: bankstatementparser's parsers + reconcile_payments_and_statements (bench/scenarios/
   peer.py), skipped above --peer-limit lines (its parser refuses files over 100 MB).
 
-Prints wall seconds, peak RSS and the ratio to the floor.
+Prints wall seconds, the main process's peak RSS, the peak PSS of the process and its
+workers together (bench/tree_memory.py) and the ratio to the floor.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from bench.scenarios.competitors import accord_command
 from bench.scenarios.generate import Scenario, generate, load
+from bench.tree_memory import TreePeak
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Measure:
     peak_mb: float | None
     note: str = ""
     cpu: float | None = None
+    tree_mb: float | None = None  # the peak PSS of the process and its workers together
 
 
 def _floor(folder: Path) -> str:
@@ -83,11 +86,14 @@ CHILD_JOBS = {"floor": _floor, "parse": _parse, "peer": _peer}
 
 
 def measure(step: str, command: list[str]) -> Measure:
-    """Run `command` in a child; its wall time and its own peak RSS."""
+    """Run `command` in a child; its wall time, its own peak RSS and the peak PSS of it
+    and its workers together."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = TreePeak(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    tree_mb = sampler.stop()
     out = (proc.stdout.read() if proc.stdout else b"").decode(errors="replace").strip()
     err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -95,7 +101,8 @@ def measure(step: str, command: list[str]) -> Measure:
         tail = " | ".join(err.splitlines()[-2:])
         return Measure(step, None, None, f"FAILED exit {proc.returncode}: {tail}")
     note = out.splitlines()[-1] if out else ""
-    return Measure(step, seconds, usage.ru_maxrss / 1024, note, usage.ru_utime + usage.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(step, seconds, usage.ru_maxrss / 1024, note, cpu, tree_mb)
 
 
 def _child(job: str, folder: Path) -> list[str]:
@@ -121,16 +128,19 @@ def report(results: list[Measure], header: str) -> str:
     lines = [
         header,
         f"{'step':18} {'wall s':>8} {'x floor':>8} {'cpu s':>8} {'x floor':>8} "
-        f"{'peak MB':>8}  note",
+        f"{'peak MB':>8} {'tree MB':>8}  note",
     ]
     for m in results:
         lines.append(
             f"{m.step:18} {_num(m.seconds, 8, 2)} {_ratio(m.seconds, floor)} "
-            f"{_num(m.cpu, 8, 2)} {_ratio(m.cpu, floor_cpu)} {_num(m.peak_mb, 8, 0)}  {m.note}"
+            f"{_num(m.cpu, 8, 2)} {_ratio(m.cpu, floor_cpu)} {_num(m.peak_mb, 8, 0)} "
+            f"{_num(m.tree_mb, 8, 0)}  {m.note}"
         )
     lines.append(
         "cpu s = user + system time of the process; on a shared machine it is steadier than "
-        "wall time (a wall time above cpu time on 2 cores means waiting for the CPU)."
+        "wall time (a wall time above cpu time on 2 cores means waiting for the CPU). "
+        "peak MB = the main process's peak RSS; tree MB = the peak of the summed PSS of the "
+        "process and its workers (sampled every 0.2 s): what the job takes from the machine."
     )
     return "\n".join(lines)
 

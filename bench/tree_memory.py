@@ -1,0 +1,80 @@
+"""The memory a process and its descendants hold together, sampled while they run.
+
+A forked worker shares its parent's pages until either writes to them, so the sum of the
+processes' RSS counts shared pages twice and the largest single RSS misses the worker's
+copies. The sum of PSS (each shared page divided among the processes that map it) is what
+the tree takes from the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid, for every process now."""
+    found: dict[int, int] = {}
+    for entry in os.scandir(PROC):
+        if entry.name.isdigit():
+            try:
+                stat = (PROC / entry.name / "stat").read_text()
+            except OSError:
+                continue
+            # The command name is in parentheses and may contain spaces.
+            found[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def _tree(root: int) -> list[int]:
+    parents = _parents()
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree.extend(frontier)
+    return tree
+
+
+def own_pss_mb(pid: int) -> float:
+    """The PSS of one process now, in MB (0 when it is gone)."""
+    try:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def tree_pss_mb(root: int) -> float:
+    """The PSS of `root` and all its descendants now, in MB."""
+    return sum(own_pss_mb(pid) for pid in _tree(root))
+
+
+class TreePeak:
+    """Samples `tree_pss_mb(pid)` every `interval` seconds until `stop()`; `peak_mb` is the
+    largest sample (None where /proc has no smaps_rollup)."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_mb: float | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        if (PROC / "self" / "smaps_rollup").exists():
+            self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.interval):
+            now = tree_pss_mb(self.pid)
+            if now and (self.peak_mb is None or now > self.peak_mb):
+                self.peak_mb = now
+
+    def stop(self) -> float | None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        return self.peak_mb
