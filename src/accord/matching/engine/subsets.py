@@ -25,20 +25,57 @@ def find_subsets(
     Returns the solutions (sorted index tuples, at most `want`) and whether the search ran
     to the end (False when `cap` steps were not enough: the answer is then incomplete).
     """
-    order = sorted(range(len(values)), key=lambda i: (-values[i], i))
-    vals = [values[i] for i in order]
-    suffix = [0] * (len(vals) + 1)
-    for i in range(len(vals) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + vals[i]
-    found: list[tuple[int, ...]] = []
-    steps = 0
-    chosen: list[int] = []
+    search = _Search(values, target, limit, min_size, max_size, cap, want)
+    complete = search.walk(0, 0)
+    return search.found, complete and search.steps <= cap
 
-    def walk(start: int, total: int) -> bool:
-        nonlocal steps
+
+class _Search:
+    """One search's state. A class, not a closure: a recursive closure is a reference
+    cycle, which the reconcile job (garbage collection off) would keep until its end."""
+
+    __slots__ = (
+        "cap",
+        "chosen",
+        "found",
+        "limit",
+        "max_size",
+        "min_size",
+        "order",
+        "steps",
+        "suffix",
+        "target",
+        "vals",
+        "want",
+    )
+
+    def __init__(
+        self,
+        values: Sequence[int],
+        target: int,
+        limit: int,
+        min_size: int,
+        max_size: int,
+        cap: int,
+        want: int,
+    ) -> None:
+        self.order = sorted(range(len(values)), key=lambda i: (-values[i], i))
+        self.vals = [values[i] for i in self.order]
+        self.suffix = [0] * (len(self.vals) + 1)
+        for i in range(len(self.vals) - 1, -1, -1):
+            self.suffix[i] = self.suffix[i + 1] + self.vals[i]
+        self.target, self.limit, self.cap, self.want = target, limit, cap, want
+        self.min_size, self.max_size = min_size, max_size
+        self.found: list[tuple[int, ...]] = []
+        self.chosen: list[int] = []
+        self.steps = 0
+
+    def walk(self, start: int, total: int) -> bool:
+        vals, suffix, chosen, found = self.vals, self.suffix, self.chosen, self.found
+        target, limit = self.target, self.limit
         for i in range(start, len(vals)):
-            steps += 1
-            if steps > cap:
+            self.steps += 1
+            if self.steps > self.cap:
                 return False
             new = total + vals[i]
             if new > target + limit:
@@ -46,18 +83,15 @@ def find_subsets(
             if new + suffix[i + 1] < target - limit and new < target - limit:
                 return True
             chosen.append(i)
-            if abs(new - target) <= limit and len(chosen) >= min_size:
-                found.append(tuple(sorted(order[j] for j in chosen)))
-                if len(found) >= want:
+            if abs(new - target) <= limit and len(chosen) >= self.min_size:
+                found.append(tuple(sorted(self.order[j] for j in chosen)))
+                if len(found) >= self.want:
                     chosen.pop()
                     return True
-            if len(chosen) < max_size and not walk(i + 1, new):
+            if len(chosen) < self.max_size and not self.walk(i + 1, new):
                 chosen.pop()
                 return False
             chosen.pop()
-            if len(found) >= want:
+            if len(found) >= self.want:
                 return True
         return True
-
-    complete = walk(0, 0)
-    return found, complete and steps <= cap
