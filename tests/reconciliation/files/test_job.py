@@ -221,6 +221,7 @@ def test_a_bad_statement_is_reported_before_a_bad_ledger(
     for min_bytes in (10**9, 1):  # parsed here, then in a worker beside the ledger
         monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", min_bytes)
         monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        monkeypatch.setattr(parallel, "spare_memory", lambda: True)
         with pytest.raises(BadInput) as caught:
             run_reconcile([broken], ledger=ledger, out=tmp_path / "out")
         assert caught.value.message.startswith(f"{broken}: line ")
@@ -277,6 +278,7 @@ def test_matching_groups_in_a_worker_gives_the_same_bytes(
     run_reconcile(statements, ledger=ledger, out=tmp_path / "here")
     monkeypatch.setattr(engine_run, "PARALLEL_MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
     run_reconcile(statements, ledger=ledger, out=tmp_path / "split")
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "split")
 
@@ -340,6 +342,7 @@ def test_parsing_and_proposing_in_a_worker_gives_the_same_bytes(
     monkeypatch.setattr(engine_run, "PARALLEL_MIN_ITEMS", 1)
     monkeypatch.setattr(engine_run, "PARALLEL_MIN_LINES", 1)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
     monkeypatch.setattr(engine_run, "partitions", lambda lines, records: [(lines, records)])
     run_reconcile(scenario.statements, ledger=ledger, rates=rates, out=tmp_path / "split")
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "split")

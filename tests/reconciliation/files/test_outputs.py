@@ -219,6 +219,7 @@ def write_many(folder: Path, summary_pid: Path, **thresholds: int) -> None:
 @pytest.fixture
 def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
 
 
 @pytest.mark.usefixtures("spare_core")

@@ -43,6 +43,7 @@ def test_small_work_stays_in_this_process() -> None:
 @pytest.fixture
 def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
 
 
 @pytest.mark.usefixtures("spare_core")

@@ -87,6 +87,7 @@ def test_parsing_in_a_worker_gives_the_same_lines(
     here = read_statements([a, b])
     monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
     assert read_statements([a, b]) == here
 
 
@@ -97,6 +98,7 @@ def test_error_in_a_worker_keeps_its_type_and_message(
     broken = write(tmp_path / "z.sta", ":20:X\r\n:25:Y\r\n:61:garbage\r\n-\r\n")
     monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
     with pytest.raises(StatementParseError) as caught:
         read_statements([a, broken])
     assert caught.value.file == str(broken)

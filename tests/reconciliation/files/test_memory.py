@@ -1,0 +1,104 @@
+"""What the job may still take: available memory, within a control group's limit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from accord.reconciliation.files import memory, parallel
+
+GIB = 1 << 30
+
+
+def machine(root: Path, *, available_gib: int, cgroup: str) -> Path:
+    (root / "proc/self").mkdir(parents=True)
+    (root / "proc/meminfo").write_text(
+        f"MemTotal:       25165824 kB\nMemAvailable:   {available_gib * 1024 * 1024} kB\n"
+    )
+    (root / "proc/self/status").write_text("Name:\tpython\nVmRSS:\t  2097152 kB\n")
+    (root / "proc/self/cgroup").write_text(cgroup)
+    return root
+
+
+def test_without_a_limit_the_room_is_the_available_memory(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="0::/\n")
+    assert memory.own_bytes(root) == 2 * GIB
+    assert memory.room_bytes(root) == 20 * GIB
+
+
+def test_a_cgroup_v2_limit_counts_without_the_file_pages_it_could_drop(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
+    group = root / "sys/fs/cgroup/jobs/accord"
+    group.mkdir(parents=True)
+    (group / "memory.max").write_text(f"{4 * GIB}\n")
+    (group / "memory.current").write_text(f"{3 * GIB}\n")
+    (group / "memory.stat").write_text(f"anon {2 * GIB}\ninactive_file {GIB // 2}\n")
+    assert memory.room_bytes(root) == GIB + GIB // 2
+
+
+def test_a_cgroup_v2_without_a_limit_leaves_the_available_memory(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
+    group = root / "sys/fs/cgroup/jobs/accord"
+    group.mkdir(parents=True)
+    (group / "memory.max").write_text("max\n")
+    assert memory.room_bytes(root) == 20 * GIB
+
+
+def test_a_cgroup_v1_memory_limit(tmp_path: Path) -> None:
+    cgroup = "5:devices:/\n4:memory:/jobs/accord\n0::/\n"
+    root = machine(tmp_path, available_gib=20, cgroup=cgroup)
+    group = root / "sys/fs/cgroup/memory/jobs/accord"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text(f"{4 * GIB}\n")
+    (group / "memory.usage_in_bytes").write_text(f"{3 * GIB}\n")
+    (group / "memory.stat").write_text(f"cache {GIB}\ntotal_inactive_file {GIB // 4}\n")
+    assert memory.room_bytes(root) == GIB + GIB // 4
+
+
+def test_the_machine_counts_when_it_has_less_than_the_limit(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=1, cgroup="4:memory:/jobs/accord\n")
+    group = root / "sys/fs/cgroup/memory/jobs/accord"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text(f"{8 * GIB}\n")
+    (group / "memory.usage_in_bytes").write_text(f"{GIB}\n")
+    (group / "memory.stat").write_text("total_inactive_file 0\n")
+    assert memory.room_bytes(root) == GIB
+
+
+def test_nothing_known_without_proc(tmp_path: Path) -> None:
+    assert memory.own_bytes(tmp_path) is None
+    assert memory.room_bytes(tmp_path) is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_this_process_holds_what_it_allocates() -> None:
+    before = memory.own_bytes()
+    block = bytearray(os.urandom(64 * 1024 * 1024))
+    after = memory.own_bytes()
+    assert before is not None
+    assert after is not None
+    assert after - before >= 60 * 1024 * 1024
+    assert block
+
+
+def test_a_worker_is_forked_only_with_room_for_its_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "own_bytes", lambda: 2 * GIB)
+    monkeypatch.setattr(memory, "room_bytes", lambda: 2 * GIB * parallel.FORK_COST)
+    assert parallel.spare_memory()
+    monkeypatch.setattr(memory, "room_bytes", lambda: 2 * GIB * parallel.FORK_COST - 1)
+    assert not parallel.spare_memory()
+    monkeypatch.setattr(memory, "room_bytes", lambda: None)
+    assert parallel.spare_memory()
+
+
+def test_without_room_large_work_stays_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(memory, "room_bytes", lambda: 0)
+    results = parallel.map_split(_pid_of, [1, 2], [10, 10], min_share=1)
+    assert set(results) == {os.getpid()}
+
+
+def _pid_of(_item: int) -> int:
+    return os.getpid()
