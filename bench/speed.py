@@ -140,7 +140,7 @@ def report(results: list[Measure], header: str) -> str:
         "cpu s = user + system time of the process; on a shared machine it is steadier than "
         "wall time (a wall time above cpu time on 2 cores means waiting for the CPU). "
         "peak MB = the main process's peak RSS; tree MB = the peak of the summed PSS of the "
-        "process and its workers (sampled every 0.2 s): what the job takes from the machine."
+        "process and its workers (sampled every 0.5 s): what the job takes from the machine."
     )
     return "\n".join(lines)
 
