@@ -14,8 +14,10 @@ RSS is its own (os.wait4):
 - peer: bankstatementparser's parsers + reconcile_payments_and_statements (bench/scenarios/
   peer.py), skipped above --peer-limit lines (its parser refuses files over 100 MB).
 
-Prints wall seconds, the main process's peak RSS, the peak PSS of the process and its
-workers together (bench/tree_memory.py) and the ratio to the floor.
+Prints wall seconds, the main process's peak RSS and the ratio to the floor; with
+--tree-memory, also the peak PSS of the job and its workers together (bench/tree_memory.py),
+sampled from this process, which can keep the job from finding a spare core (its check sees
+the sampler running), so its wall times are not compared with runs without it.
 """
 
 from __future__ import annotations
@@ -85,15 +87,15 @@ def _statements(folder: Path) -> list[Path]:
 CHILD_JOBS = {"floor": _floor, "parse": _parse, "peer": _peer}
 
 
-def measure(step: str, command: list[str]) -> Measure:
+def measure(step: str, command: list[str], *, tree: bool = False) -> Measure:
     """Run `command` in a child; its wall time, its own peak RSS and the peak PSS of it
     and its workers together."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sampler = TreePeak(proc.pid)
+    sampler = TreePeak(proc.pid) if tree else None
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    tree_mb = sampler.stop()
+    tree_mb = sampler.stop() if sampler else None
     out = (proc.stdout.read() if proc.stdout else b"").decode(errors="replace").strip()
     err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -109,11 +111,11 @@ def _child(job: str, folder: Path) -> list[str]:
     return [sys.executable, "-m", "bench.speed", "--child", job, str(folder)]
 
 
-def run(scenario: Scenario, *, peer: bool) -> list[Measure]:
+def run(scenario: Scenario, *, peer: bool, tree: bool = False) -> list[Measure]:
     folder = scenario.folder
     results = [
         measure("floor", _child("floor", folder)),
-        measure("accord reconcile", accord_command(scenario, folder / "out-accord")),
+        measure("accord reconcile", accord_command(scenario, folder / "out-accord"), tree=tree),
         measure("parse only", _child("parse", folder)),
     ]
     if peer:
@@ -163,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: reuse a scenario already there"
     )
+    parser.add_argument(
+        "--tree-memory",
+        action="store_true",
+        help="also sample the job's memory with its workers (the sampling can keep the job "
+        "from finding a spare core: compare wall times only between runs without it)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("JOB", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -183,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({len(scenario.statements)} statement files; {made}; "
             f"{os.cpu_count()} cores)"
         )
-        print(report(run(scenario, peer=scenario.lines <= args.peer_limit), header))
+        results = run(scenario, peer=scenario.lines <= args.peer_limit, tree=args.tree_memory)
+        print(report(results, header))
     return 0
 
 
