@@ -47,7 +47,7 @@ def test_a_cgroup_v2_without_a_limit_leaves_the_available_memory(tmp_path: Path)
 
 
 def test_a_cgroup_v1_memory_limit(tmp_path: Path) -> None:
-    cgroup = "5:devices:/\n4:memory:/jobs/accord\n0::/\n"
+    cgroup = "5:devices:/\nnot a membership\n4:memory:/jobs/accord\n0::/\n"
     root = machine(tmp_path, available_gib=20, cgroup=cgroup)
     group = root / "sys/fs/cgroup/memory/jobs/accord"
     group.mkdir(parents=True)

@@ -45,7 +45,10 @@ def _cgroup_room(root: Path) -> int | None:
     except OSError:
         return None
     for line in memberships:
-        _, controllers, group = line.split(":", 2)
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, group = parts
         relative = group.lstrip("/")
         if controllers == "" and (root / "sys/fs/cgroup" / relative / "memory.max").exists():
             folder = root / "sys/fs/cgroup" / relative
