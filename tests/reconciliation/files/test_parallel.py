@@ -65,6 +65,16 @@ def test_a_core_is_spare_only_when_no_other_task_wants_it(monkeypatch: pytest.Mo
     assert parallel.spare_core()
     monkeypatch.setattr(parallel, "_others_running", lambda: 1.0)
     assert not parallel.spare_core()
+    monkeypatch.setattr(parallel, "_others_running", lambda: 0.5)
+    assert not parallel.spare_core()
+
+
+def test_a_short_burst_of_another_task_leaves_the_core_spare(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(parallel, "_others_running", lambda: 0.3)
+    assert parallel.spare_core()
 
 
 @pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="reads Linux's /proc/loadavg")

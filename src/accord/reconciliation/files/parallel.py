@@ -236,14 +236,15 @@ def spare_core() -> bool:
     On a machine already busy with other work, a worker only adds the cost of moving
     results (measured: +30% CPU, slower on a loaded machine). "Busy" is other tasks running
     now, not the load average: a long job raises the load average itself, and its second
-    stage would then find no core spare. The answer changes the speed of a job, never its
-    result.
+    stage would then find no core spare. Another task counts when it runs for at least half
+    of a 50 ms look, so that a short burst (a monitoring sampler, a cron job) does not keep a
+    long stage on one core. The answer changes the speed of a job, never its result.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
-    return cores >= 2 and _others_running() <= cores - 2
+    return cores >= 2 and _others_running() < cores - 1.5
 
 
 # What a forked worker and this process add while they work, as a multiple of this process
@@ -265,14 +266,14 @@ def spare_memory() -> bool:
     return own is None or room is None or room >= FORK_COST * own
 
 
-def _others_running(samples: int = 5) -> float:
-    """Tasks running or ready to run besides this one, averaged over a few milliseconds."""
+def _others_running(samples: int = 10) -> float:
+    """Tasks running or ready to run besides this one, averaged over 50 ms."""
     try:
         counts = []
         for _ in range(samples):
             running = Path("/proc/loadavg").read_text().split()[3].split("/")[0]
             counts.append(int(running) - 1)
-            time.sleep(0.002)
+            time.sleep(0.005)
         return sum(counts) / samples
     except (OSError, ValueError, IndexError):  # not Linux: the one-minute load average
         return max(0.0, os.getloadavg()[0] - 1)
