@@ -1,0 +1,80 @@
+"""The caps that keep a million-line run bounded: candidate lists and the name cache."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from accord.ingest.parsers.model import BankLine
+from accord.matching.engine import candidates, reconcile
+from accord.matching.engine.candidates import Context, Pair
+from accord.matching.engine.core import _windowed
+from accord.matching.engine.fx import RateTable
+from accord.matching.engine.model import LedgerRecord
+from accord.matching.engine.prepare import Prepared, RecordBook
+from accord.matching.engine.rules import DEFAULT_RULES, Rules
+from accord.matching.engine.text import name_similarity
+from tests.matching.engine.factories import ACCOUNT, DAY, line, record
+
+
+def _context(
+    records: list[LedgerRecord], lines: list[BankLine], rules: Rules = DEFAULT_RULES
+) -> Context:
+    book = RecordBook(records, rules)
+    return Context(Prepared(lines, book.records), book.take_index(), rules, RateTable([], 5))
+
+
+def _position(ctx: Context, rid: str) -> int:
+    return next(pr.pos for pr in ctx.prep.records if pr.rec.id == rid)
+
+
+def test_windowed_keeps_the_given_order_and_stops_at_the_limit() -> None:
+    records = [record(f"INV-{k}", "100.00", day=DAY - timedelta(days=k)) for k in range(1, 9)]
+    ctx = _context(records, [line("B1", "100.00")])
+    pl = ctx.prep.lines[0]
+    order = [_position(ctx, f"INV-{k}") for k in (5, 2, 7, 1, 3)]
+    assert _windowed(pl, order, {}, ctx, 3) == order[:3]
+    assert _windowed(pl, order, {}, ctx) == order
+
+
+def test_windowed_skips_paired_incompatible_and_out_of_window_records() -> None:
+    late = DAY - timedelta(days=DEFAULT_RULES.amount_days_after + 1)
+    records = [
+        record("INV-PAIRED", "100.00"),
+        record("BILL-OUT", "-100.00"),  # money going out: not for a credit
+        record("INV-OTHER-ACCOUNT", "100.00", account="GB33BUKB20201555555555"),
+        record("INV-TOO-OLD", "100.00", day=late),
+        record("INV-FIRST", "100.00"),
+        record("INV-SECOND", "100.00", account=ACCOUNT),
+        record("INV-THIRD", "100.00"),
+    ]
+    ctx = _context(records, [line("B1", "100.00")])
+    pl = ctx.prep.lines[0]
+    paired = _position(ctx, "INV-PAIRED")
+    every = [_position(ctx, r.id) for r in records]
+    kept = _windowed(pl, every, {paired: Pair(paired, 0)}, ctx, 2)
+    assert kept == [_position(ctx, "INV-FIRST"), _position(ctx, "INV-SECOND")]
+
+
+def test_a_line_whose_amount_many_records_share_is_left_with_the_count() -> None:
+    rules = DEFAULT_RULES
+    records = [
+        record(f"INV-{k}", "59.00", name=f"Customer {k}") for k in range(rules.max_candidates + 5)
+    ]
+    result = reconcile([line("B1", "59.00", name="Somebody Else")], records, rules=rules)
+    assert result.matches == ()
+    (left,) = result.unmatched_lines
+    assert left.reason.startswith(f"{rules.max_candidates + 5} open records have this amount")
+
+
+def test_the_name_cache_stays_bounded_and_answers_as_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(candidates, "_SIM_CACHE_SIZE", 3)
+    ctx = _context([record("INV-1", "1.00")], [line("B1", "1.00")])
+    names = ["MUELLER", "MULLER", "BAECKER", "KRUEGER", "ACME", "ACME TRADING", "ZETA"]
+    for a in names:
+        for b in names:
+            assert ctx.similarity(a, b) == name_similarity(a, b)
+            assert len(ctx.sim_cache) <= 3
