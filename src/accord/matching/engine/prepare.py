@@ -186,6 +186,8 @@ class Index:
                     self.keywords.setdefault(base + suffix, base)
         self.generic = frozenset(self.keywords)  # the invoice words of the rules
         self.prefixes: list[tuple[str, ...]] = []  # the own prefixes of each record
+        # One tuple per distinct prefixes: a ledger has a few series (INV, RE, PAY, ...).
+        self._prefix_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         # (currency, account or "" for records valid on any account) -> amount -> records
         self.amount: dict[tuple[str, str], dict[int, Hits]] = {}
         self.names: dict[str, Hits] = {}
@@ -241,7 +243,7 @@ class Index:
             # ref_key(value) is the segments of value joined.
             if "".join(ref_segs) != "".join(id_segs):
                 self._add_segments(ref_segs, pr.pos)
-        self.prefixes.append(own)
+        self.prefixes.append(self._prefix_tuples.setdefault(own, own))
         add_hit(self.amount.setdefault((pr.currency, pr.account or ""), {}), pr.minor, pr.pos)
         if pr.name:
             add_hit(self.names, pr.name, pr.pos)
