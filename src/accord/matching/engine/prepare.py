@@ -58,6 +58,11 @@ def _day(d: date | None) -> int | None:
     return d.toordinal() if d is not None else None
 
 
+@functools.lru_cache(maxsize=4096)  # the same for a million records
+def _record_day(d: date) -> int:
+    return d.toordinal()
+
+
 class Names:
     """Caches normalised names: banks repeat the same few thousand names."""
 
@@ -148,7 +153,7 @@ class PRec:
         self.account = norm_account(rec.account)
         self.currency = rec.amount.currency
         self.minor = rec.amount.minor
-        self.day = rec.date.toordinal()
+        self.day = _record_day(rec.date)
         self.name = names.get(rec.counterparty)
         self.label = rec.reference or rec.id
 
