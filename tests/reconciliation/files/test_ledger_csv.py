@@ -74,6 +74,19 @@ def test_repeated_values_are_one_object_each(tmp_path: Path) -> None:
     assert d.counterparty is None
 
 
+def test_equal_amounts_of_one_currency_are_one_money(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "id,date,amount,currency\n"
+        "A,2025-01-02,59.00,EUR\nB,2025-01-03,59.00,EUR\nC,2025-01-04,59.00,USD\n"
+        "D,2025-01-05,59.00 ,EUR\n",
+    )
+    a, b, c, d = read_ledger(path).records
+    assert a.amount is b.amount
+    assert c.amount == Money(5900, "USD")
+    assert d.amount == a.amount
+
+
 def test_bom_and_blank_lines_are_tolerated_and_lines_counted(tmp_path: Path) -> None:
     path = write(tmp_path, "\ufeff" + HEADER + "\nA,2025-01-02,1.00,EUR\n\nA,2025-01-02,1,EUR\n")
     assert "line 5: duplicate id 'A': already used on line 3" in read_error(path)

@@ -64,6 +64,7 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
     dates, currencies, kinds = fields.dates, fields.currencies, fields.kinds
     accounts: dict[str, str | None] = {"": None}
     parties: dict[str, str | None] = {}  # one string per counterparty: payers repeat
+    amounts_in: dict[str, dict[str, Money]] = {}  # currency -> amount text -> one Money
     for line, row in rows:
         if len(row) != width:
             raise fields.error(line, f"{len(row)} fields, but the header has {width}")
@@ -74,15 +75,19 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
         seen.add(record_id)
         fields.lines.append(line)
         currency = currencies.get(row[i_currency]) or fields.currency(line, row[i_currency])
-        minor = parse_minor(row[i_amount].strip(), currency)
-        if minor is None:
-            raise fields.amount_error(line, row[i_amount].strip(), currency)
+        amounts = amounts_in.get(currency) or amounts_in.setdefault(currency, {})
+        money = amounts.get(row[i_amount])
+        if money is None:
+            minor = parse_minor(row[i_amount].strip(), currency)
+            if minor is None:
+                raise fields.amount_error(line, row[i_amount].strip(), currency)
+            money = amounts[row[i_amount]] = Money(minor, currency)
         account = row[i_account]
         records.append(
             LedgerRecord(
                 record_id,
                 dates.get(row[i_date]) or fields.date(line, row[i_date]),
-                Money(minor, currency),
+                money,
                 accounts[account] if account in accounts else fields.account(account, accounts),
                 parties.get(row[i_party]) or parties.setdefault(row[i_party], _text(row[i_party])),
                 row[i_ref].strip() or None,
