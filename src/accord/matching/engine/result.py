@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -147,16 +148,17 @@ def _alternatives(
             Alternative(
                 tuple([lines[i].line.bank_ref for i in q.lines]),
                 tuple([recs[r].rec.id for r in q.recs]),
-                _rival_reason(q, comparable),
+                _rival_reason(comparable, q.stage, q.band),
             )
             for q, comparable in rivals[:MAX_ALTERNATIVES]
         ]
     )
 
 
-def _rival_reason(q: Proposal, comparable: bool) -> str:
+@functools.lru_cache(maxsize=1024)  # a few stages and bands: one string each, not one per rival
+def _rival_reason(comparable: bool, stage: str, band: int) -> str:
     kind = "as plausible" if comparable else "weaker evidence"
-    return f"{kind}: {q.stage} (strength {q.band})"
+    return f"{kind}: {stage} (strength {band})"
 
 
 def line_reason(
