@@ -100,7 +100,7 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
     mlines = [lines[i] for i in p.lines]
     mrecs = [recs[r] for r in p.recs]
     total = mlines[0].minor if len(mlines) == 1 else sum(pl.minor for pl in mlines)
-    difference = Money(total - p.expected, mlines[0].currency)
+    difference = _difference(total - p.expected, mlines[0].currency)
     bank_lines = tuple([pl.line for pl in mlines])
     records = tuple([pr.rec for pr in mrecs])
     bank_refs = tuple([line.bank_ref for line in bank_lines])
@@ -138,6 +138,11 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
         lines=bank_lines,
         records=records,
     )
+
+
+@functools.lru_cache(maxsize=4096)  # most differences are zero or a known fee
+def _difference(minor: int, currency: str) -> Money:
+    return Money(minor, currency)
 
 
 def _alternatives(
