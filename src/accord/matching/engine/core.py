@@ -28,7 +28,7 @@ from accord.matching.engine.candidates import (
     line_window,
 )
 from accord.matching.engine.fx import RateTable
-from accord.matching.engine.groups import collective, instalments, reversals, subset
+from accord.matching.engine.groups import Link, collective, instalments, reversals, subset
 from accord.matching.engine.model import (
     EngineResult,
     LedgerRecord,
@@ -70,7 +70,7 @@ class Proposed:
     def __init__(self) -> None:
         self.props: list[Proposal] = []
         self.crowded: dict[int, int] = {}
-        self.links: dict[int, tuple[str, ...]] = {}
+        self.links: dict[int, tuple[Link, ...]] = {}
         self.instal: dict[tuple[int, str], list[int]] = {}
 
     def absorb(self, later: Proposed) -> None:
@@ -171,15 +171,16 @@ def _evaluate_all(
 
 
 def _remember_links(pl: PLine, refs: dict[int, int], run: _Run) -> None:
-    """Identifier keys a returned payment can share with the payment it returns."""
-    keys = [f"r{r}" for r, s in refs.items() if s >= PREFIXED]
+    """Identifier keys a returned payment can share with the payment it returns: the
+    positions of the records it quotes, and the key of its end-to-end id (a `Link`)."""
+    keys: list[Link] = [r for r, s in refs.items() if s >= PREFIXED]
     e2e = pl.line.end_to_end_id
     if e2e:
         key = ref_key(e2e)
         if key and key not in run.ctx.ignored:
-            keys.append(f"e{key}")
+            keys.append(key)
     if keys:
-        run.links[pl.pos] = tuple(sorted(keys))
+        run.links[pl.pos] = tuple(keys)
 
 
 def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:

@@ -317,8 +317,12 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
 # --- returned payments -----------------------------------------------------------------
 
 
+# What a line's identifiers link it by: a quoted record's position, or an end-to-end id's key.
+Link = int | str
+
+
 def reversals(
-    lines: Sequence[PLine], links: dict[int, tuple[str, ...]], ctx: Context
+    lines: Sequence[PLine], links: dict[int, tuple[Link, ...]], ctx: Context
 ) -> list[Proposal]:
     """Pair each returned payment with the credit (or debit) it returns.
 
@@ -329,7 +333,7 @@ def reversals(
     suspects = [pl for pl in lines if _returned(pl) or (pl.minor < 0 and links.get(pl.pos))]
     if not suspects:
         return []
-    by_link: dict[str, list[int]] = {}
+    by_link: dict[Link, list[int]] = {}
     for pos in sorted(links):
         for key in links[pos]:
             by_link.setdefault(key, []).append(pos)
@@ -345,7 +349,7 @@ def reversals(
         for o in linked:
             # The same end-to-end id coming back is the payer's bank returning the payment;
             # a refund would carry a new one.
-            same_e2e = any(k.startswith("e") for k in mine.intersection(links[o.pos]))
+            same_e2e = any(isinstance(k, str) for k in mine.intersection(links[o.pos]))
             certain = len(linked) == 1 and (returned or same_e2e)
             out.append(_reversal(pl, o, 101 if certain else 60, certain, ctx))
         if not linked and returned and pl.name:
