@@ -248,8 +248,8 @@ def spare_core() -> bool:
 
 
 # What a forked worker and this process add while they work, as a multiple of this process
-# now. Measured at 1M lines x 1.16M records: 2.35 GB at the fork, 5.4 GB for the two
-# processes at their peak, where one process alone peaked at 3.7 GB.
+# now. Measured at 1M lines x 1.16M records: 2.35 GB at the fork, 5.0-5.5 GB for the two
+# processes at their peak, where one process alone peaks at 3.6 GB.
 FORK_COST = 2
 
 
