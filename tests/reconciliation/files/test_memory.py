@@ -46,6 +46,29 @@ def test_a_cgroup_v2_without_a_limit_leaves_the_available_memory(tmp_path: Path)
     assert memory.room_bytes(root) == 20 * GIB
 
 
+def test_a_cgroup_v2_limit_of_a_parent_group_counts(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
+    parent = root / "sys/fs/cgroup/jobs"
+    (parent / "accord").mkdir(parents=True)
+    (parent / "accord/memory.max").write_text("max\n")
+    (parent / "memory.max").write_text(f"{6 * GIB}\n")
+    (parent / "memory.current").write_text(f"{2 * GIB}\n")
+    (parent / "memory.stat").write_text("inactive_file 0\n")
+    assert memory.room_bytes(root) == 4 * GIB
+
+
+def test_a_cgroup_v1_limit_of_a_parent_group_counts(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="4:memory:/jobs/accord\n")
+    group = root / "sys/fs/cgroup/memory/jobs/accord"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    (group / "memory.usage_in_bytes").write_text(f"{GIB}\n")
+    (group / "memory.stat").write_text(
+        f"hierarchical_memory_limit {3 * GIB}\ntotal_inactive_file 0\n"
+    )
+    assert memory.room_bytes(root) == 2 * GIB
+
+
 def test_a_cgroup_v1_memory_limit(tmp_path: Path) -> None:
     cgroup = "5:devices:/\nnot a membership\n4:memory:/jobs/accord\n0::/\n"
     root = machine(tmp_path, available_gib=20, cgroup=cgroup)
