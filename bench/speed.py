@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.speed                    # 100k lines x ~100k records
     .venv/bin/python -m bench.speed --size 1000000     # 1M x ~1M (the peer is skipped)
+    .venv/bin/python -m bench.speed --size 1000000 --memory-limit 4096 --tree-memory
 
 Generates the scenario (camt.053 for every account unless --mixed, so the floor is well
 defined), then measures in the same run, each step in a fresh child process so its peak
@@ -17,7 +18,9 @@ RSS is its own (os.wait4):
 Prints wall seconds, the main process's peak RSS and the ratio to the floor; with
 --tree-memory, also the peak PSS of the job and its workers together (bench/tree_memory.py),
 sampled from this process, which can keep the job from finding a spare core (its check sees
-the sampler running), so its wall times are not compared with runs without it.
+the sampler running), so its wall times are not compared with runs without it. With
+--memory-limit MiB, `accord reconcile` runs in a memory cgroup of that size, as in a
+container (bench/memory_limit.py; root and a writable cgroup file system).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import xml.etree.ElementTree as ET  # the stdlib parser is the point of the floo
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.memory_limit import MemoryLimit
 from bench.scenarios.competitors import accord_command
 from bench.scenarios.generate import Scenario, generate, load
 from bench.tree_memory import TreePeak
@@ -87,11 +91,18 @@ def _statements(folder: Path) -> list[Path]:
 CHILD_JOBS = {"floor": _floor, "parse": _parse, "peer": _peer}
 
 
-def measure(step: str, command: list[str], *, tree: bool = False) -> Measure:
+def measure(
+    step: str, command: list[str], *, tree: bool = False, limit: MemoryLimit | None = None
+) -> Measure:
     """Run `command` in a child; its wall time, its own peak RSS and the peak PSS of it
     and its workers together."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=limit.enter if limit else None,
+    )
     sampler = TreePeak(proc.pid) if tree else None
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
@@ -111,11 +122,18 @@ def _child(job: str, folder: Path) -> list[str]:
     return [sys.executable, "-m", "bench.speed", "--child", job, str(folder)]
 
 
-def run(scenario: Scenario, *, peer: bool, tree: bool = False) -> list[Measure]:
+def run(
+    scenario: Scenario, *, peer: bool, tree: bool = False, limit: MemoryLimit | None = None
+) -> list[Measure]:
     folder = scenario.folder
     results = [
         measure("floor", _child("floor", folder)),
-        measure("accord reconcile", accord_command(scenario, folder / "out-accord"), tree=tree),
+        measure(
+            "accord reconcile",
+            accord_command(scenario, folder / "out-accord"),
+            tree=tree,
+            limit=limit,
+        ),
         measure("parse only", _child("parse", folder)),
     ]
     if peer:
@@ -171,6 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also sample the job's memory with its workers (the sampling can keep the job "
         "from finding a spare core: compare wall times only between runs without it)",
     )
+    parser.add_argument(
+        "--memory-limit",
+        type=int,
+        metavar="MiB",
+        help="run accord reconcile in a memory cgroup of this size, as in a container "
+        "(root and a writable cgroup file system)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("JOB", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -191,8 +216,16 @@ def main(argv: list[str] | None = None) -> int:
             f"({len(scenario.statements)} statement files; {made}; "
             f"{os.cpu_count()} cores)"
         )
-        results = run(scenario, peer=scenario.lines <= args.peer_limit, tree=args.tree_memory)
+        limit = None
+        if args.memory_limit:
+            limit = MemoryLimit.create("accord-bench", args.memory_limit * 1024 * 1024)
+            header += f"; accord reconcile limited to {args.memory_limit} MiB ({limit.folder})"
+        results = run(
+            scenario, peer=scenario.lines <= args.peer_limit, tree=args.tree_memory, limit=limit
+        )
         print(report(results, header))
+        if limit:
+            print(f"times the limit was hit ({limit.failures}): {limit.failure_count()}")
     return 0
 
 
