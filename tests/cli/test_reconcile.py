@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,6 @@ import typer
 from typer.testing import CliRunner
 
 from accord.cli import reconcile as reconcile_cli
-from accord.reconciliation.files.errors import OutputWriteError
 from tests.reconciliation.files.builders import Entry, camt053, ledger_csv, write
 from tests.samples import sample
 
@@ -108,14 +110,38 @@ def test_internal_error_exits_1_with_a_short_message_and_traceback_only_on_debug
     assert "Traceback" in stderr
 
 
-def test_write_failure_exits_3(
-    tmp_path: Path, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def full(*args: object, **kwargs: object) -> None:
-        raise OutputWriteError("--out out: cannot write the results: No space left on device")
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB file system of its own (tmpfs; needs root and `mount`)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
 
-    monkeypatch.setattr(reconcile_cli, "run_reconcile", full)
+
+def test_a_full_disk_exits_3_and_keeps_the_previous_results(
+    small_disk: Path, files: tuple[Path, Path]
+) -> None:
     statement, ledger = files
-    code, _, stderr = run(statement, "--ledger", ledger, "--out", tmp_path / "out")
+    out = small_disk / "out"
+    assert run(statement, "--ledger", ledger, "--out", out)[0] == 0
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    filler = small_disk / "filler"
+    with filler.open("wb", buffering=0) as handle, contextlib.suppress(OSError):
+        while True:
+            handle.write(b"\0" * 1024)
+    code, _, stderr = run(statement, "--ledger", ledger, "--out", out)
     assert code == 3
+    assert f"--out {out}: cannot write the results" in stderr
     assert "No space left on device" in stderr
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "out"]
