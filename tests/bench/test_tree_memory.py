@@ -6,7 +6,9 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
+import pytest
 from bench.tree_memory import TreePeak, own_pss_mb, tree_pss_mb
 
 # The parent forks a worker that fills 256 MiB of its own, then both wait to be measured.
@@ -28,6 +30,9 @@ _PARENT = textwrap.dedent(
 )
 
 
+@pytest.mark.skipif(
+    not Path("/proc/self/smaps_rollup").exists(), reason="reads Linux's /proc/PID/smaps_rollup"
+)
 def test_the_tree_holds_the_workers_pages() -> None:
     with subprocess.Popen(
         [sys.executable, "-c", _PARENT],
