@@ -21,7 +21,7 @@ class NoMemoryLimit(RuntimeError):
 class MemoryLimit:
     folder: Path
     procs: Path
-    failures: Path | None  # v1: memory.failcnt; v2: memory.events
+    failures: Path  # v1: memory.failcnt; v2: memory.events
 
     @classmethod
     def create(cls, name: str, limit_bytes: int, base: Path = CGROUP) -> MemoryLimit:
@@ -46,8 +46,7 @@ class MemoryLimit:
 
     def failure_count(self) -> str:
         """How often the group hit its limit, as the kernel words it."""
-        text = _text(self.failures) if self.failures else ""
-        return " ".join(text.split()) or "unknown"
+        return " ".join(_text(self.failures).split()) or "unknown"
 
 
 def _text(path: Path) -> str:

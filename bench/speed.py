@@ -36,7 +36,7 @@ import xml.etree.ElementTree as ET  # the stdlib parser is the point of the floo
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.memory_limit import MemoryLimit
+from bench.memory_limit import MemoryLimit, NoMemoryLimit
 from bench.scenarios.competitors import accord_command
 from bench.scenarios.generate import Scenario, generate, load
 from bench.tree_memory import TreePeak
@@ -94,8 +94,8 @@ CHILD_JOBS = {"floor": _floor, "parse": _parse, "peer": _peer}
 def measure(
     step: str, command: list[str], *, tree: bool = False, limit: MemoryLimit | None = None
 ) -> Measure:
-    """Run `command` in a child; its wall time, its own peak RSS and the peak PSS of it
-    and its workers together."""
+    """Run `command` in a child (in `limit`'s cgroup if given); its wall time, its own peak
+    RSS and, with `tree`, the peak PSS of it and its workers together."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         command,
@@ -201,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(CHILD_JOBS[args.child[0]](Path(args.child[1])))
         return 0
+    limit = None
+    if args.memory_limit:  # before generating: a machine without cgroups says so at once
+        try:
+            limit = MemoryLimit.create("accord-bench", args.memory_limit * 1024 * 1024)
+        except NoMemoryLimit as error:
+            parser.error(f"--memory-limit: {error}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp) / "speed"
         start = time.perf_counter()
@@ -216,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({len(scenario.statements)} statement files; {made}; "
             f"{os.cpu_count()} cores)"
         )
-        limit = None
-        if args.memory_limit:
-            limit = MemoryLimit.create("accord-bench", args.memory_limit * 1024 * 1024)
+        if limit:
             header += f"; accord reconcile limited to {args.memory_limit} MiB ({limit.folder})"
         results = run(
             scenario, peer=scenario.lines <= args.peer_limit, tree=args.tree_memory, limit=limit
