@@ -89,7 +89,8 @@ def map_split_beside(
     on this side when the items are split. An item's error comes before beside's.
     """
     here, there = split_two(weights, here_load=beside_weight)
-    if sum(weights[i] for i in there) < min_share or not (spare_core() and spare_memory()):
+    # The memory check reads a few small files; the core check looks for 50 ms.
+    if sum(weights[i] for i in there) < min_share or not (spare_memory() and spare_core()):
         return [func(item) for item in items], beside()
     outcomes: dict[int, R | Exception] = {}
     _Task.current = _Task(func, items, shared)
