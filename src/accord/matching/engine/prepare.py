@@ -54,13 +54,12 @@ def norm_account(account: str | None) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred days, a million lines: one int each
-def _day(d: date | None) -> int | None:
-    return d.toordinal() if d is not None else None
-
-
-@functools.lru_cache(maxsize=4096)  # the same for a million records
-def _record_day(d: date) -> int:
+def _ordinal(d: date) -> int:
     return d.toordinal()
+
+
+def _day(d: date | None) -> int | None:
+    return _ordinal(d) if d is not None else None
 
 
 class Names:
@@ -153,7 +152,7 @@ class PRec:
         self.account = norm_account(rec.account)
         self.currency = rec.amount.currency
         self.minor = rec.amount.minor
-        self.day = _record_day(rec.date)
+        self.day = _ordinal(rec.date)
         self.name = names.get(rec.counterparty)
         self.label = rec.reference or rec.id
 
