@@ -28,65 +28,69 @@ def test_without_a_limit_the_room_is_the_available_memory(tmp_path: Path) -> Non
     assert memory.room_bytes(root) == 20 * GIB
 
 
+def v2_group(root: Path, path: str, limit: str, used: int = 0, stat: str = "") -> None:
+    """A cgroup v2 group at `path` with memory.max `limit` (and its usage, if limited)."""
+    group = root / "sys/fs/cgroup" / path
+    group.mkdir(parents=True, exist_ok=True)
+    (group / "memory.max").write_text(f"{limit}\n")
+    if limit != "max":
+        (group / "memory.current").write_text(f"{used}\n")
+        (group / "memory.stat").write_text(stat)
+
+
+def v1_group(root: Path, path: str, limit: int, used: int, stat: str) -> None:
+    """A cgroup v1 memory group at `path`."""
+    group = root / "sys/fs/cgroup/memory" / path
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text(f"{limit}\n")
+    (group / "memory.usage_in_bytes").write_text(f"{used}\n")
+    (group / "memory.stat").write_text(stat)
+
+
 def test_a_cgroup_v2_limit_counts_without_the_file_pages_it_could_drop(tmp_path: Path) -> None:
     root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
-    group = root / "sys/fs/cgroup/jobs/accord"
-    group.mkdir(parents=True)
-    (group / "memory.max").write_text(f"{4 * GIB}\n")
-    (group / "memory.current").write_text(f"{3 * GIB}\n")
-    (group / "memory.stat").write_text(f"anon {2 * GIB}\ninactive_file {GIB // 2}\n")
+    stat = f"anon {2 * GIB}\ninactive_file {GIB // 2}\n"
+    v2_group(root, "jobs/accord", str(4 * GIB), 3 * GIB, stat)
     assert memory.room_bytes(root) == GIB + GIB // 2
 
 
 def test_a_cgroup_v2_without_a_limit_leaves_the_available_memory(tmp_path: Path) -> None:
     root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
-    group = root / "sys/fs/cgroup/jobs/accord"
-    group.mkdir(parents=True)
-    (group / "memory.max").write_text("max\n")
+    v2_group(root, "jobs/accord", "max")
     assert memory.room_bytes(root) == 20 * GIB
 
 
 def test_a_cgroup_v2_limit_of_a_parent_group_counts(tmp_path: Path) -> None:
     root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
-    parent = root / "sys/fs/cgroup/jobs"
-    (parent / "accord").mkdir(parents=True)
-    (parent / "accord/memory.max").write_text("max\n")
-    (parent / "memory.max").write_text(f"{6 * GIB}\n")
-    (parent / "memory.current").write_text(f"{2 * GIB}\n")
-    (parent / "memory.stat").write_text("inactive_file 0\n")
+    v2_group(root, "jobs/accord", "max")
+    v2_group(root, "jobs", str(6 * GIB), 2 * GIB, "inactive_file 0\n")
     assert memory.room_bytes(root) == 4 * GIB
+
+
+def test_an_unreadable_cgroup_limit_leaves_the_available_memory(tmp_path: Path) -> None:
+    root = machine(tmp_path, available_gib=20, cgroup="0::/jobs/accord\n")
+    v2_group(root, "jobs/accord", "a lot", GIB, "inactive_file 0\n")
+    assert memory.room_bytes(root) == 20 * GIB
 
 
 def test_a_cgroup_v1_limit_of_a_parent_group_counts(tmp_path: Path) -> None:
     root = machine(tmp_path, available_gib=20, cgroup="4:memory:/jobs/accord\n")
-    group = root / "sys/fs/cgroup/memory/jobs/accord"
-    group.mkdir(parents=True)
-    (group / "memory.limit_in_bytes").write_text("9223372036854771712\n")
-    (group / "memory.usage_in_bytes").write_text(f"{GIB}\n")
-    (group / "memory.stat").write_text(
-        f"hierarchical_memory_limit {3 * GIB}\ntotal_inactive_file 0\n"
-    )
+    stat = f"hierarchical_memory_limit {3 * GIB}\ntotal_inactive_file 0\n"
+    v1_group(root, "jobs/accord", 9223372036854771712, GIB, stat)
     assert memory.room_bytes(root) == 2 * GIB
 
 
 def test_a_cgroup_v1_memory_limit(tmp_path: Path) -> None:
     cgroup = "5:devices:/\nnot a membership\n4:memory:/jobs/accord\n0::/\n"
     root = machine(tmp_path, available_gib=20, cgroup=cgroup)
-    group = root / "sys/fs/cgroup/memory/jobs/accord"
-    group.mkdir(parents=True)
-    (group / "memory.limit_in_bytes").write_text(f"{4 * GIB}\n")
-    (group / "memory.usage_in_bytes").write_text(f"{3 * GIB}\n")
-    (group / "memory.stat").write_text(f"cache {GIB}\ntotal_inactive_file {GIB // 4}\n")
+    stat = f"cache {GIB}\ntotal_inactive_file {GIB // 4}\n"
+    v1_group(root, "jobs/accord", 4 * GIB, 3 * GIB, stat)
     assert memory.room_bytes(root) == GIB + GIB // 4
 
 
 def test_the_machine_counts_when_it_has_less_than_the_limit(tmp_path: Path) -> None:
     root = machine(tmp_path, available_gib=1, cgroup="4:memory:/jobs/accord\n")
-    group = root / "sys/fs/cgroup/memory/jobs/accord"
-    group.mkdir(parents=True)
-    (group / "memory.limit_in_bytes").write_text(f"{8 * GIB}\n")
-    (group / "memory.usage_in_bytes").write_text(f"{GIB}\n")
-    (group / "memory.stat").write_text("total_inactive_file 0\n")
+    v1_group(root, "jobs/accord", 8 * GIB, GIB, "total_inactive_file 0\n")
     assert memory.room_bytes(root) == GIB
 
 
