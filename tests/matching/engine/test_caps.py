@@ -11,7 +11,7 @@ from accord.matching.engine import candidates, reconcile
 from accord.matching.engine.candidates import Context, Pair
 from accord.matching.engine.core import _windowed
 from accord.matching.engine.fx import RateTable
-from accord.matching.engine.model import LedgerRecord
+from accord.matching.engine.model import LedgerRecord, MatchStatus
 from accord.matching.engine.prepare import Prepared, RecordBook
 from accord.matching.engine.rules import DEFAULT_RULES, Rules
 from accord.matching.engine.text import name_similarity
@@ -66,6 +66,48 @@ def test_a_line_whose_amount_many_records_share_is_left_with_the_count() -> None
     assert result.matches == ()
     (left,) = result.unmatched_lines
     assert left.reason.startswith(f"{rules.max_candidates + 5} open records have this amount")
+
+
+def _crowd(size: int, *, account: str | None = None) -> list[LedgerRecord]:
+    """`size` invoices of 59.00 from customers with nothing in common with Mueller."""
+    return [
+        record(f"INV-{k}", "59.00", name=f"Kunde {k} Handel", account=account) for k in range(size)
+    ]
+
+
+@pytest.mark.parametrize("crowd_account", [None, ACCOUNT])
+def test_on_a_crowded_amount_the_name_as_the_bank_prints_it_still_finds_the_record(
+    crowd_account: str | None,
+) -> None:
+    # The bank prints the name in capitals, umlauts spelt out, the legal form cut off. The
+    # record is found among the records of its own account (a short list) or of any account
+    # (a long one, indexed by word).
+    rules = DEFAULT_RULES
+    own = None if crowd_account else ACCOUNT
+    records = [
+        *_crowd(rules.max_candidates + 5, account=crowd_account),
+        record("INV-MUELLER", "59.00", name="Müller Gebäudereinigung Paris AG", account=own),
+    ]
+    paying = line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")
+    result = reconcile([paying], records, rules=rules)
+    (match,) = result.matches
+    assert match.ledger_ids == ("INV-MUELLER",)
+    assert match.status is MatchStatus.REVIEW  # a common amount: a person decides
+    assert result.unmatched_lines == ()
+
+
+def test_on_a_crowded_amount_one_word_in_common_is_not_enough() -> None:
+    rules = DEFAULT_RULES
+    records = [
+        *_crowd(rules.max_candidates + 5),
+        record("INV-MUELLER-BAU", "59.00", name="Müller Bau GmbH"),
+    ]
+    result = reconcile(
+        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PARIS")], records, rules=rules
+    )
+    assert result.matches == ()
+    (left,) = result.unmatched_lines
+    assert left.reason.startswith(f"{rules.max_candidates + 6} open records have this amount")
 
 
 def test_the_name_cache_stays_bounded_and_answers_as_without_it(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from accord.matching.engine.fx import RateTable, convert, implied_rate
 from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
 from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
+    LEGAL_FORMS,
     groups_key,
     is_valid_rf,
     name_in_text,
@@ -90,6 +92,7 @@ class Context:
         self.sorted_amounts: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
         self._usable: dict[tuple[int, str], Sequence[int]] = {}
         self._by_day: dict[int, tuple[list[int], list[int]]] = {}
+        self._by_word: dict[int, dict[str, list[int]]] = {}
 
     def in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
         """The records of `hits` dated within `window` (inclusive), any order."""
@@ -125,6 +128,30 @@ class Context:
             found = [r for r in hits if accounts[r] in (account, "")]
             self._usable[key] = found
         return found
+
+    def sharing_words(self, hits: Sequence[int], name: str) -> Sequence[int]:
+        """The records of `hits` whose counterparty shares two words with `name`, or its
+        only word (words of three letters or more, not legal forms), ascending.
+
+        Long hit lists (a common amount) are indexed by word once and remembered.
+        """
+        recs = self.prep.records
+        words = {w for w in name.split() if len(w) >= 3 and w not in LEGAL_FORMS}
+        need = min(2, len(words))
+        if not need:
+            return []
+        if len(hits) <= _SHORT_LIST:
+            return [r for r in hits if len(words.intersection(recs[r].name.split())) >= need]
+        key = id(hits)
+        by_word = self._by_word.get(key)
+        if by_word is None:
+            by_word = {}
+            for r in hits:
+                for w in set(recs[r].name.split()):
+                    by_word.setdefault(w, []).append(r)
+            self._by_word[key] = by_word
+        shared = Counter(r for w in words for r in by_word.get(w, ()))
+        return sorted(r for r, count in shared.items() if count >= need)
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)
@@ -289,6 +316,27 @@ def amount_hits(
 def _reachable(account: str) -> tuple[str, ...]:
     """Index keys of the records a line on `account` may use: its own and those of any account."""
     return (account, "") if account else ("",)
+
+
+def named_on_amount(pl: PLine, ctx: Context) -> list[int]:
+    """Records with exactly the line's amount whose counterparty strongly resembles the
+    line's, by position: when many records share the amount, only the name can still
+    single one out."""
+    if not pl.name:
+        return []
+    recs = ctx.prep.records
+    found: set[int] = set()
+    for acc in _reachable(pl.account):
+        by_amount = ctx.index.amount.get((pl.currency, acc))
+        hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
+        found.update(ctx.sharing_words(hits, pl.name))
+    found.update(
+        r
+        for r in hits_of(ctx.index.names.get(pl.name))
+        if recs[r].minor == pl.minor and recs[r].currency == pl.currency
+    )
+    strong = ctx.rules.name_strong
+    return sorted(r for r in found if ctx.similarity(pl.name, recs[r].name) >= strong)
 
 
 def line_window(pl: PLine, rules: Rules) -> tuple[int, int] | None:

@@ -26,6 +26,7 @@ from accord.matching.engine.candidates import (
     fx_range_candidates,
     instructed_candidates,
     line_window,
+    named_on_amount,
 )
 from accord.matching.engine.fx import RateTable
 from accord.matching.engine.groups import Link, collective, instalments, reversals, subset
@@ -34,7 +35,7 @@ from accord.matching.engine.model import (
     LedgerRecord,
     Rate,
 )
-from accord.matching.engine.prepare import Index, PLine, Prepared, RecordBook, hits_of
+from accord.matching.engine.prepare import Index, PLine, Prepared, RecordBook
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
 from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (
@@ -114,9 +115,7 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> tuple[dict[int, Pair], int
     by_amount, count = amount_window(pl, ctx, pairs)
     if count > rules.max_candidates:
         run.crowded[pl.pos] = count
-        named = hits_of(ctx.index.names.get(pl.name)) if pl.name else ()
-        same = [r for r in named if recs[r].minor == pl.minor and recs[r].currency == pl.currency]
-        by_amount = _windowed(pl, same, pairs, ctx, rules.max_candidates)
+        by_amount = _windowed(pl, named_on_amount(pl, ctx), pairs, ctx, rules.max_candidates)
     _evaluate_all(pl, by_amount, refs, pairs, ctx)
     if not any(p.aclass == EXACT for p in pairs.values()):
         extra: list[int] = []
