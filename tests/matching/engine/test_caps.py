@@ -110,6 +110,21 @@ def test_on_a_crowded_amount_one_word_in_common_is_not_enough() -> None:
     assert left.reason.startswith(f"{rules.max_candidates + 6} open records have this amount")
 
 
+def test_on_a_crowded_amount_a_name_on_too_many_records_singles_none_out() -> None:
+    rules = DEFAULT_RULES
+    same_payer = [
+        record(f"INV-M{k}", "59.00", name="Müller Gebäudereinigung Paris AG")
+        for k in range(rules.max_candidates + 1)
+    ]
+    records = [*_crowd(rules.max_candidates), *same_payer]
+    result = reconcile(
+        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PARIS")], records, rules=rules
+    )
+    assert result.matches == ()
+    (left,) = result.unmatched_lines
+    assert left.reason.startswith(f"{len(records)} open records have this amount")
+
+
 def test_the_name_cache_stays_bounded_and_answers_as_without_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

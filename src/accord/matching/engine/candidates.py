@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -102,14 +101,17 @@ class Context:
         recs = self.prep.records
         if len(hits) <= _SHORT_LIST:
             return [r for r in hits if lo <= recs[r].day <= hi]
-        key = id(hits)
-        by_day = self._by_day.get(key)
-        if by_day is None:
-            ordered = sorted(hits, key=lambda r: (recs[r].day, r))
-            by_day = ([recs[r].day for r in ordered], ordered)
-            self._by_day[key] = by_day
-        days, positions = by_day
+        days, positions = self._by_date(hits)
         return positions[bisect_left(days, lo) : bisect_right(days, hi)]
+
+    def _by_date(self, hits: Sequence[int]) -> tuple[list[int], list[int]]:
+        """A long hit list sorted by date, made once: (days, positions)."""
+        by_day = self._by_day.get(id(hits))
+        if by_day is None:
+            recs = self.prep.records
+            ordered = sorted(hits, key=lambda r: (recs[r].day, r))
+            by_day = self._by_day[id(hits)] = ([recs[r].day for r in ordered], ordered)
+        return by_day
 
     def usable(self, hits: Hits | Sequence[int], account: str) -> Sequence[int]:
         """The records of `hits` a line on `account` may use (theirs, or valid on any).
@@ -129,29 +131,51 @@ class Context:
             self._usable[key] = found
         return found
 
-    def sharing_words(self, hits: Sequence[int], name: str) -> Sequence[int]:
-        """The records of `hits` whose counterparty shares two words with `name`, or its
-        only word (words of three letters or more, not legal forms), ascending.
+    def sharing_words(
+        self, hits: Sequence[int], words: frozenset[str], window: tuple[int, int] | None
+    ) -> list[int]:
+        """The records of `hits` dated within `window` whose counterparty has two of
+        `words` (the one word, when there is one), any order.
 
-        Long hit lists (a common amount) are indexed by word once and remembered.
+        In a long hit list (a common amount), the two must be the rarest of the words on
+        the list: they tell a payer apart (its trade, its town, not a common surname), and
+        when even the rarest is on more than `max_candidates` records within the window,
+        the name singles nothing out and none is returned. A long list is indexed once by
+        word, each word's records by date.
         """
         recs = self.prep.records
-        words = {w for w in name.split() if len(w) >= 3 and w not in LEGAL_FORMS}
-        need = min(2, len(words))
-        if not need:
-            return []
         if len(hits) <= _SHORT_LIST:
-            return [r for r in hits if len(words.intersection(recs[r].name.split())) >= need]
-        key = id(hits)
-        by_word = self._by_word.get(key)
+            need = min(2, len(words))
+            near = self.in_window(hits, window)
+            return [r for r in near if len(words.intersection(recs[r].name.split())) >= need]
+        by_word = self._by_word.get(id(hits))
         if by_word is None:
-            by_word = {}
-            for r in hits:
+            by_word = self._by_word[id(hits)] = {}
+            for r in self._by_date(hits)[1]:
                 for w in set(recs[r].name.split()):
                     by_word.setdefault(w, []).append(r)
-            self._by_word[key] = by_word
-        shared = Counter(r for w in words for r in by_word.get(w, ()))
-        return sorted(r for r, count in shared.items() if count >= need)
+        rarest = sorted((len(by_word[w]), w) for w in words if w in by_word)
+        if len(rarest) < min(2, len(words)):
+            return []
+        near = self._dated(by_word[rarest[0][1]], window)
+        if len(near) > self.rules.max_candidates:
+            return []
+        if len(rarest) == 1:
+            return list(near)
+        second = rarest[1][1]
+        return [r for r in near if second in recs[r].name.split()]
+
+    def _dated(self, dated: list[int], window: tuple[int, int] | None) -> Sequence[int]:
+        """The records of `dated` (by date, ascending) within `window`."""
+        if window is None:
+            return dated
+        recs = self.prep.records
+
+        def day(r: int) -> int:
+            return recs[r].day
+
+        lo, hi = window
+        return dated[bisect_left(dated, lo, key=day) : bisect_right(dated, hi, key=day)]
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)
@@ -319,24 +343,28 @@ def _reachable(account: str) -> tuple[str, ...]:
 
 
 def named_on_amount(pl: PLine, ctx: Context) -> list[int]:
-    """Records with exactly the line's amount whose counterparty strongly resembles the
-    line's, by position: when many records share the amount, only the name can still
-    single one out."""
+    """Records with exactly the line's amount, dated within its amount window, whose
+    counterparty strongly resembles the line's, by position: when many records share the
+    amount, only the name can still single one out."""
     if not pl.name:
         return []
     recs = ctx.prep.records
-    found: set[int] = set()
-    for acc in _reachable(pl.account):
-        by_amount = ctx.index.amount.get((pl.currency, acc))
-        hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
-        found.update(ctx.sharing_words(hits, pl.name))
-    found.update(
-        r
-        for r in hits_of(ctx.index.names.get(pl.name))
-        if recs[r].minor == pl.minor and recs[r].currency == pl.currency
-    )
+    words = frozenset(w for w in pl.name.split() if len(w) >= 3 and w not in LEGAL_FORMS)
+    window = line_window(pl, ctx.rules)
+    found: list[int] = []
+    if words:
+        for acc in _reachable(pl.account):
+            by_amount = ctx.index.amount.get((pl.currency, acc))
+            hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
+            found.extend(ctx.sharing_words(hits, words, window))
+    else:  # no word to look up by: the same name only
+        found = [
+            r
+            for r in ctx.in_window(hits_of(ctx.index.names.get(pl.name)), window)
+            if recs[r].minor == pl.minor and recs[r].currency == pl.currency
+        ]
     strong = ctx.rules.name_strong
-    return sorted(r for r in found if ctx.similarity(pl.name, recs[r].name) >= strong)
+    return sorted(r for r in set(found) if ctx.similarity(pl.name, recs[r].name) >= strong)
 
 
 def line_window(pl: PLine, rules: Rules) -> tuple[int, int] | None:
