@@ -111,6 +111,8 @@ def test_on_a_crowded_amount_one_word_in_common_is_not_enough() -> None:
 
 
 def test_on_a_crowded_amount_a_name_on_too_many_records_singles_none_out() -> None:
+    # The printed name is cut short, so it is looked up by its words, and each of them is
+    # on more records of the amount than `max_candidates`.
     rules = DEFAULT_RULES
     same_payer = [
         record(f"INV-M{k}", "59.00", name="Müller Gebäudereinigung Paris AG")
@@ -118,11 +120,27 @@ def test_on_a_crowded_amount_a_name_on_too_many_records_singles_none_out() -> No
     ]
     records = [*_crowd(rules.max_candidates), *same_payer]
     result = reconcile(
-        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PARIS")], records, rules=rules
+        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")], records, rules=rules
     )
     assert result.matches == ()
     (left,) = result.unmatched_lines
     assert left.reason.startswith(f"{len(records)} open records have this amount")
+
+
+def test_on_a_crowded_amount_the_very_same_name_still_counts() -> None:
+    rules = DEFAULT_RULES
+    same_payer = [
+        record(f"INV-M{k}", "59.00", name="Müller Gebäudereinigung Paris AG")
+        for k in range(rules.max_candidates + 1)
+    ]
+    result = reconcile(
+        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PARIS")],
+        [*_crowd(rules.max_candidates), *same_payer],
+        rules=rules,
+    )
+    (match,) = result.matches
+    assert match.ledger_ids[0].startswith("INV-M")
+    assert match.status is MatchStatus.REVIEW
 
 
 def test_the_name_cache_stays_bounded_and_answers_as_without_it(

@@ -345,24 +345,23 @@ def _reachable(account: str) -> tuple[str, ...]:
 def named_on_amount(pl: PLine, ctx: Context) -> list[int]:
     """Records with exactly the line's amount, dated within its amount window, whose
     counterparty strongly resembles the line's, by position: when many records share the
-    amount, only the name can still single one out."""
+    amount, only the name can still single one out. Those with the very same name always
+    count; others are found by the rarest words of the name (`Context.sharing_words`)."""
     if not pl.name:
         return []
     recs = ctx.prep.records
     words = frozenset(w for w in pl.name.split() if len(w) >= 3 and w not in LEGAL_FORMS)
     window = line_window(pl, ctx.rules)
-    found: list[int] = []
+    found = [
+        r
+        for r in ctx.in_window(hits_of(ctx.index.names.get(pl.name)), window)
+        if recs[r].minor == pl.minor and recs[r].currency == pl.currency
+    ]
     if words:
         for acc in _reachable(pl.account):
             by_amount = ctx.index.amount.get((pl.currency, acc))
             hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
             found.extend(ctx.sharing_words(hits, words, window))
-    else:  # no word to look up by: the same name only
-        found = [
-            r
-            for r in ctx.in_window(hits_of(ctx.index.names.get(pl.name)), window)
-            if recs[r].minor == pl.minor and recs[r].currency == pl.currency
-        ]
     strong = ctx.rules.name_strong
     return sorted(r for r in set(found) if ctx.similarity(pl.name, recs[r].name) >= strong)
 
