@@ -523,6 +523,42 @@ def test_list_cut_mid_word_is_completed_by_the_exact_remainder() -> None:
     assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019", "INV-2025-00020")
 
 
+def test_a_cut_list_is_completed_from_the_payer_of_the_quoted_records() -> None:
+    # The bank's name for the payer resembles nobody's; the quoted invoices say who pays.
+    text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
+    payer = "Mueller Distribution GmbH"
+    result = reconcile(
+        [line("B1", "350.00", remittance=text, name="M.D. VERTRIEB")],
+        [
+            record("INV-2025-00018", "100.00", name=payer),
+            record("INV-2025-00019", "200.00", name=payer),
+            record("INV-2025-00020", "50.00", name=payer),
+            record("INV-2025-00021", "70.00", name=payer),
+            record("INV-2025-00022", "50.00", name="Somebody Else AG"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (MATCHED, "collective")
+    assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019", "INV-2025-00020")
+
+
+def test_a_cut_list_is_not_completed_by_a_record_outside_the_amount_window() -> None:
+    text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
+    payer = "Mueller Distribution GmbH"
+    too_old = DAY - timedelta(days=DEFAULT_RULES.amount_days_after + 1)
+    result = reconcile(
+        [line("B1", "350.00", remittance=text, name="MUELLER DISTRIBUTION GMBH")],
+        [
+            record("INV-2025-00018", "100.00", name=payer),
+            record("INV-2025-00019", "200.00", name=payer),
+            record("INV-2025-00020", "50.00", name=payer, day=too_old),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (REVIEW, "partial")
+    assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019")
+
+
 def test_bare_invoice_numbers_with_exact_total_and_name_make_a_collective() -> None:
     result = reconcile(
         [line("B1", "300.00", remittance="100008 100009", name="BAECKER ELEKTRO")],

@@ -23,7 +23,14 @@ from accord.matching.engine.candidates import (
 )
 from accord.matching.engine.prepare import PLine, PRec, hits_of
 from accord.matching.engine.proposals import Proposal
-from accord.matching.engine.rules import COLLECTIVE, INSTALMENTS, PARTIAL, REVERSAL, SUBSET
+from accord.matching.engine.rules import (
+    COLLECTIVE,
+    INSTALMENTS,
+    PARTIAL,
+    REVERSAL,
+    SUBSET,
+    Rules,
+)
 from accord.matching.engine.subsets import find_subsets
 from accord.matching.engine.text import LEGAL_FORMS, segments
 
@@ -82,8 +89,9 @@ def _complete_cut_list(
 ) -> Proposal | None:
     """A list cut at the bank's length limit: the missing record pays the exact remainder.
 
-    Only when a text is at the limit, and exactly one other open record of the same
-    counterparty (strong name) has the remainder as its amount.
+    Only when a text is at the limit, and exactly one combination (1-3) of other open
+    records pays the remainder: records of the quoted records' counterparty (the ledger's
+    name for the payer) or of the line's (a strong name), dated within the amount window.
     """
     rules = ctx.rules
     if not _list_is_cut(pl, ctx) or any(p.fx_rate is not None for p in strong):
@@ -92,10 +100,16 @@ def _complete_cut_list(
     if (remainder > 0) != (pl.minor > 0) or not remainder:
         return None
     listed = {p.rec for p in strong}
+    # The quoted records name the payer as the ledger writes it, the line as its bank does.
+    named = {recs[r].name for r in listed if recs[r].name}
+    kin = {r for name in named for r in hits_of(ctx.index.names.get(name))}
     others = [
         r
-        for r in same_counterparty(pl, ctx)
-        if r not in listed and compatible(pl, recs[r]) and recs[r].currency == pl.currency
+        for r in sorted(kin.union(same_counterparty(pl, ctx)))
+        if r not in listed
+        and compatible(pl, recs[r])
+        and recs[r].currency == pl.currency
+        and _in_amount_window(pl, recs[r], rules)
     ]
     if not others or len(others) > rules.max_subset_records:
         return None
@@ -112,7 +126,7 @@ def _complete_cut_list(
     for i in found[0]:
         extra = Pair(others[i], 0)
         extra.expected = recs[others[i]].minor
-        extra.sim = ctx.similarity(pl.name, recs[others[i]].name)
+        extra.sim = ctx.similarity(pl.name, recs[others[i]].name) if pl.name else None
         extras.append(extra)
     chosen = sorted([*strong, *extras], key=lambda p: p.rec)
     prop = _group(pl, chosen, recs, 84, True, ctx)
@@ -271,6 +285,11 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
     return sorted(out)
 
 
+def _in_amount_window(pl: PLine, pr: PRec, rules: Rules) -> bool:
+    """The record is dated where an amount-only candidate of the line may be."""
+    return pl.day is None or -rules.amount_days_before <= pl.day - pr.day <= rules.amount_days_after
+
+
 def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Proposal | None:
     """A combination of one counterparty's open records that adds up to the line (review)."""
     rules = ctx.rules
@@ -280,10 +299,7 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
         if r not in taken
         and compatible(pl, recs[r])
         and recs[r].currency == pl.currency
-        and (
-            pl.day is None
-            or -rules.amount_days_before <= pl.day - recs[r].day <= rules.amount_days_after
-        )
+        and _in_amount_window(pl, recs[r], rules)
     ]
     if not 2 <= len(cands) <= rules.max_subset_records:
         return None
