@@ -416,6 +416,26 @@ def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
     assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
 
 
+def test_unlisted_collective_payment_by_a_name_of_common_words_is_review() -> None:
+    # Each word of the printed name is on more names than `max_candidates`; the two rarest
+    # together are on one, the payer's.
+    towns = [f"Ort{chr(65 + k // 26)}{chr(65 + k % 26)}" for k in range(52)]
+    others = [
+        *(record(f"M-{t}", "999.00", name=f"Mueller Handel {t}") for t in towns),
+        *(record(f"B-{t}", "999.00", name=f"Bau Technik {t}") for t in towns),
+    ]
+    result = reconcile(
+        [line("B1", "330.00", name="MUELLER BAU PARI")],
+        [
+            *others,
+            record("INV-1", "100.00", name="Mueller Bau Paris GmbH"),
+            record("INV-2", "230.00", name="Mueller Bau Paris GmbH"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+
+
 def test_names_as_banks_print_them_match() -> None:
     result = reconcile(
         [line("B1", "210.00", name="STRASSENBAU KOENIGSBERGER GES.M.B.H.")],

@@ -92,6 +92,7 @@ class Context:
         self._usable: dict[tuple[int, str], Sequence[int]] = {}
         self._by_day: dict[int, tuple[list[int], list[int]]] = {}
         self._by_word: dict[int, dict[str, list[int]]] = {}
+        self._name_sets: dict[int, frozenset[str]] = {}
 
     def in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
         """The records of `hits` dated within `window` (inclusive), any order."""
@@ -176,6 +177,13 @@ class Context:
 
         lo, hi = window
         return dated[bisect_left(dated, lo, key=day) : bisect_right(dated, hi, key=day)]
+
+    def name_set(self, names: list[str]) -> frozenset[str]:
+        """A long list of the name index as a set, made once."""
+        found = self._name_sets.get(id(names))
+        if found is None:
+            found = self._name_sets[id(names)] = frozenset(names)
+        return found
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)

@@ -266,18 +266,27 @@ def _instal(
 
 
 def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
-    """Records whose counterparty name strongly matches the line's, via the name index."""
+    """Records whose counterparty name strongly matches the line's, via the name index:
+    the names sharing one of its less common words, or its two rarest words together."""
     if not pl.name:
         return []
     index, rules = ctx.index, ctx.rules
     names: set[str] = {pl.name}
-    for tok in pl.name.split():
-        if len(tok) < 3 or tok in LEGAL_FORMS:
-            continue
-        for account in (pl.account, ""):
-            hits = index.name_tokens.get((account, tok), [])
+    words = [tok for tok in pl.name.split() if len(tok) >= 3 and tok not in LEGAL_FORMS]
+    for account in (pl.account, ""):
+        lists = sorted(
+            (hits for tok in words if (hits := index.name_tokens.get((account, tok)))),
+            key=len,
+        )
+        for hits in lists:
             if len(hits) <= rules.max_candidates:
                 names.update(hits)
+        # Every word on many names (a common surname, trade and town): the names with the
+        # two rarest of them, when they are few.
+        if len(lists) >= 2 and len(lists[0]) > rules.max_candidates:
+            both = ctx.name_set(lists[0]).intersection(lists[1])
+            if len(both) <= rules.max_candidates // 5:
+                names.update(both)
     out: list[int] = []
     for name in sorted(names):
         if ctx.similarity(pl.name, name) >= rules.name_strong:
