@@ -116,6 +116,33 @@ def test_first_instalment_alone_is_review_and_reports_the_open_part() -> None:
     assert m.difference.minor == -20000
 
 
+def _last_instalment_by_bare_number(name: str) -> EngineResult:
+    payer = "De Vries Textil Berlin SARL"
+    later = DAY + timedelta(days=14)
+    return reconcile(
+        [
+            line("B1", "600.00", remittance="Rechnung 100014 Rate 1/3", name=payer.upper()),
+            line("B2", "545.00", remittance="Rechnung 100014 Rate 2/3", name=payer.upper()),
+            line("B3", "55.00", remittance="Ref. 100014 /ok Rate 3/3", name=name, day=later),
+        ],
+        [record("100014", "1200.00", name=payer)],
+    )
+
+
+def test_a_last_instalment_quoting_only_the_bare_number_completes_it_for_review() -> None:
+    m = only(_last_instalment_by_bare_number("DE VRIES TEXTIL BERLIN SARL"))
+    assert (m.status, m.rule) == (REVIEW, "instalments")
+    assert (m.bank_refs, m.ledger_ids) == (("B1", "B2", "B3"), ("100014",))
+    assert m.difference.minor == 0
+
+
+def test_a_bare_number_from_another_payer_completes_nothing() -> None:
+    result = _last_instalment_by_bare_number("NORDWIND LOGISTIK")
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
+    assert [u.line.bank_ref for u in result.unmatched_lines] == ["B3"]
+
+
 def test_double_payment_earlier_transfer_pays_and_the_second_is_left_open() -> None:
     result = reconcile(
         [

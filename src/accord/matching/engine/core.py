@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.assign import Assignment, assign
 from accord.matching.engine.candidates import (
+    BARE,
     EXACT,
     FULL,
     OVER,
@@ -73,6 +74,8 @@ class Proposed:
         self.crowded: dict[int, int] = {}
         self.links: dict[int, tuple[Link, ...]] = {}
         self.instal: dict[tuple[int, str], list[int]] = {}
+        # Lines that quote a record only by its bare number, in the payer's name.
+        self.weak_instal: dict[tuple[int, str], list[int]] = {}
 
     def absorb(self, later: Proposed) -> None:
         """Add the proposals of lines after this run's own, keeping every list in line order."""
@@ -81,12 +84,15 @@ class Proposed:
         self.links.update(later.links)
         for key, positions in later.instal.items():
             self.instal.setdefault(key, []).extend(positions)
+        for key, positions in later.weak_instal.items():
+            self.weak_instal.setdefault(key, []).extend(positions)
 
     def detached(self) -> Proposed:
         """The findings alone, without the run's context (for sending to another process)."""
         found = Proposed()
         found.props, found.crowded = self.props, self.crowded
         found.links, found.instal = self.links, self.instal
+        found.weak_instal = self.weak_instal
         return found
 
 
@@ -252,6 +258,17 @@ def _propose_line(pl: PLine, run: _Run) -> None:
     if len(short) <= 3:  # an instalment may quote a number two records share
         for p in short:
             run.instal.setdefault((p.rec, pl.account), []).append(pl.pos)
+    if not short:
+        weak = [
+            p
+            for p in ordered
+            if p.strength == BARE
+            and p.aclass == SHORT
+            and recs[p.rec].currency == pl.currency
+            and (p.sim or 0.0) >= rules.name_strong
+        ]
+        if len(weak) == 1:
+            run.weak_instal.setdefault((weak[0].rec, pl.account), []).append(pl.pos)
     if best < 70 and pl.name:
         found = subset(pl, recs, set(), ctx)
         if found is not None:
@@ -294,8 +311,10 @@ def _propose(
     spans = _spans(len(prep.lines), PROPOSE_SPANS)
     for part in mapper(functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]):
         run.absorb(part)
-    for (r, _account), line_pos in sorted(run.instal.items()):
-        prop = instalments(prep.records[r], line_pos, prep.lines, ctx)
+    for r, account in sorted(run.instal.keys() | run.weak_instal.keys()):
+        line_pos = run.instal.get((r, account), [])
+        weak = run.weak_instal.get((r, account), [])
+        prop = instalments(prep.records[r], line_pos, prep.lines, ctx, weak=weak)
         if prop is not None:
             run.props.append(prop)
     run.props.extend(reversals(prep.lines, run.links, ctx))

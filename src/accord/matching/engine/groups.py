@@ -209,11 +209,19 @@ def _group(
 
 
 def instalments(
-    pr: PRec, line_pos: Sequence[int], lines: Sequence[PLine], ctx: Context
+    pr: PRec,
+    line_pos: Sequence[int],
+    lines: Sequence[PLine],
+    ctx: Context,
+    weak: Sequence[int] = (),
 ) -> Proposal | None:
-    """Several lines of one account that each quote only `pr` and pay part of it."""
-    if len(line_pos) < 2:
+    """Several lines of one account that each quote only `pr` and pay part of it; `weak`
+    lines quote only its bare number, in the payer's name, and can only complete it."""
+    if not line_pos:
         return None
+    completed = _completed_by_weak(pr, line_pos, weak, lines, ctx) if weak else None
+    if len(line_pos) < 2:
+        return completed
     rules = ctx.rules
     values = [abs(lines[i].minor) for i in line_pos]
     target = abs(pr.minor)
@@ -236,8 +244,36 @@ def instalments(
             prop.auto = False
             prop.notes = (f"{len(line_pos)} payments quote it; these {len(found[0])} complete it",)
             return prop
+    if completed is not None:
+        return completed
     prop = _instal(pr, line_pos, lines, 55, ctx, PARTIAL)
     prop.notes = (f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",)
+    return prop
+
+
+def _completed_by_weak(
+    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: Sequence[PLine], ctx: Context
+) -> Proposal | None:
+    """The lines that quote `pr`, and the one combination (1-3) of lines quoting only its
+    bare number that pays the exact rest (review: digits alone are never proof)."""
+    rules = ctx.rules
+    rest = abs(pr.minor) - sum(abs(lines[i].minor) for i in line_pos)
+    if rest <= 0 or len(weak) > rules.max_subset_records:
+        return None
+    found, complete = find_subsets(
+        [abs(lines[i].minor) for i in weak],
+        rest,
+        min_size=1,
+        max_size=3,
+        cap=rules.subset_iteration_cap,
+    )
+    if len(found) != 1 or not complete:
+        return None
+    extra = [weak[i] for i in found[0]]
+    prop = _instal(pr, [*line_pos, *extra], lines, 60, ctx, INSTALMENTS)
+    prop.auto = False
+    refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
+    prop.notes = (f"completed by {refs}, which quote only its number",)
     return prop
 
 
