@@ -16,9 +16,9 @@ from accord.matching.engine.fx import RateTable, convert, implied_rate
 from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
 from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
-    LEGAL_FORMS,
     groups_key,
     is_valid_rf,
+    lookup_words,
     name_in_text,
     name_similarity,
     ref_key,
@@ -358,7 +358,7 @@ def named_on_amount(pl: PLine, ctx: Context) -> list[int]:
     if not pl.name:
         return []
     recs = ctx.prep.records
-    words = frozenset(w for w in pl.name.split() if len(w) >= 3 and w not in LEGAL_FORMS)
+    words = frozenset(lookup_words(pl.name))
     window = line_window(pl, ctx.rules)
     found = [
         r

@@ -20,6 +20,7 @@ from accord.matching.engine.candidates import (
     Context,
     Pair,
     compatible,
+    line_window,
 )
 from accord.matching.engine.prepare import PLine, PRec, hits_of
 from accord.matching.engine.proposals import Proposal
@@ -32,7 +33,7 @@ from accord.matching.engine.rules import (
     Rules,
 )
 from accord.matching.engine.subsets import find_subsets
-from accord.matching.engine.text import LEGAL_FORMS, segments
+from accord.matching.engine.text import lookup_words, segments
 
 
 def _money(minor: int, currency: str) -> str:
@@ -219,9 +220,8 @@ def instalments(
     lines quote only its bare number, in the payer's name, and can only complete it."""
     if not line_pos:
         return None
-    completed = _completed_by_weak(pr, line_pos, weak, lines, ctx) if weak else None
     if len(line_pos) < 2:
-        return completed
+        return _completed_by_weak(pr, line_pos, weak, lines, ctx)
     rules = ctx.rules
     values = [abs(lines[i].minor) for i in line_pos]
     target = abs(pr.minor)
@@ -244,6 +244,7 @@ def instalments(
             prop.auto = False
             prop.notes = (f"{len(line_pos)} payments quote it; these {len(found[0])} complete it",)
             return prop
+    completed = _completed_by_weak(pr, line_pos, weak, lines, ctx)
     if completed is not None:
         return completed
     prop = _instal(pr, line_pos, lines, 55, ctx, PARTIAL)
@@ -258,7 +259,7 @@ def _completed_by_weak(
     bare number that pays the exact rest (review: digits alone are never proof)."""
     rules = ctx.rules
     rest = abs(pr.minor) - sum(abs(lines[i].minor) for i in line_pos)
-    if rest <= 0 or len(weak) > rules.max_subset_records:
+    if not weak or rest <= 0 or len(weak) > rules.max_subset_records:
         return None
     found, complete = find_subsets(
         [abs(lines[i].minor) for i in weak],
@@ -308,7 +309,7 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
         return []
     index, rules = ctx.index, ctx.rules
     names: set[str] = {pl.name}
-    words = [tok for tok in pl.name.split() if len(tok) >= 3 and tok not in LEGAL_FORMS]
+    words = lookup_words(pl.name)
     for account in (pl.account, ""):
         lists = sorted(
             (hits for tok in words if (hits := index.name_tokens.get((account, tok)))),
@@ -332,7 +333,8 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
 
 def _in_amount_window(pl: PLine, pr: PRec, rules: Rules) -> bool:
     """The record is dated where an amount-only candidate of the line may be."""
-    return pl.day is None or -rules.amount_days_before <= pl.day - pr.day <= rules.amount_days_after
+    window = line_window(pl, rules)
+    return window is None or window[0] <= pr.day <= window[1]
 
 
 def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Proposal | None:

@@ -142,6 +142,14 @@ LEGAL_FORMS = frozenset(
         "AKTIENGESELLSCHAFT",
     ]
 )
+
+
+def lookup_words(name: str) -> list[str]:
+    """The words of a normalised name a counterparty is looked up by: three letters or
+    more, not a legal form."""
+    return [w for w in name.split() if len(w) >= 3 and w not in LEGAL_FORMS]
+
+
 _UMLAUT_PAIRS = (("AE", "A"), ("OE", "O"), ("UE", "U"))
 
 
