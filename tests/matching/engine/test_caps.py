@@ -11,7 +11,7 @@ from accord.matching.engine import candidates, reconcile
 from accord.matching.engine.candidates import Context, Pair
 from accord.matching.engine.core import _windowed
 from accord.matching.engine.fx import RateTable
-from accord.matching.engine.model import LedgerRecord, MatchStatus
+from accord.matching.engine.model import EngineResult, LedgerRecord, MatchStatus
 from accord.matching.engine.prepare import Prepared, RecordBook
 from accord.matching.engine.rules import DEFAULT_RULES, Rules
 from accord.matching.engine.text import name_similarity
@@ -110,34 +110,29 @@ def test_on_a_crowded_amount_one_word_in_common_is_not_enough() -> None:
     assert left.reason.startswith(f"{rules.max_candidates + 6} open records have this amount")
 
 
-def test_on_a_crowded_amount_a_name_on_too_many_records_singles_none_out() -> None:
-    # The printed name is cut short, so it is looked up by its words, and each of them is
-    # on more records of the amount than `max_candidates`.
+def _one_payer_crowding_its_amount(printed: str) -> tuple[EngineResult, int]:
+    """More than `max_candidates` invoices of 59.00 from one payer among others of 59.00,
+    and one line of 59.00 in the name `printed`: the result and the number of records."""
     rules = DEFAULT_RULES
     same_payer = [
         record(f"INV-M{k}", "59.00", name="Müller Gebäudereinigung Paris AG")
         for k in range(rules.max_candidates + 1)
     ]
     records = [*_crowd(rules.max_candidates), *same_payer]
-    result = reconcile(
-        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")], records, rules=rules
-    )
+    return reconcile([line("B1", "59.00", name=printed)], records, rules=rules), len(records)
+
+
+def test_on_a_crowded_amount_a_name_on_too_many_records_singles_none_out() -> None:
+    # The printed name is cut short, so it is looked up by its words, and each of them is
+    # on more records of the amount than `max_candidates`.
+    result, records = _one_payer_crowding_its_amount("MUELLER GEBAEUDEREINIGUNG PAR")
     assert result.matches == ()
     (left,) = result.unmatched_lines
-    assert left.reason.startswith(f"{len(records)} open records have this amount")
+    assert left.reason.startswith(f"{records} open records have this amount")
 
 
 def test_on_a_crowded_amount_the_very_same_name_still_counts() -> None:
-    rules = DEFAULT_RULES
-    same_payer = [
-        record(f"INV-M{k}", "59.00", name="Müller Gebäudereinigung Paris AG")
-        for k in range(rules.max_candidates + 1)
-    ]
-    result = reconcile(
-        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PARIS")],
-        [*_crowd(rules.max_candidates), *same_payer],
-        rules=rules,
-    )
+    result, _ = _one_payer_crowding_its_amount("MUELLER GEBAEUDEREINIGUNG PARIS")
     (match,) = result.matches
     assert match.ledger_ids[0].startswith("INV-M")
     assert match.status is MatchStatus.REVIEW

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from accord.matching.engine import DEFAULT_RULES, reconcile
-from accord.matching.engine.model import EngineResult, Match, MatchStatus, RecordType
+from accord.matching.engine.model import (
+    EngineResult,
+    LedgerRecord,
+    Match,
+    MatchStatus,
+    RecordType,
+)
 from tests.matching.engine.factories import DAY, line, rate, record
 
 MATCHED = MatchStatus.MATCHED
@@ -554,16 +560,28 @@ def test_unpaid_direct_debit_with_the_same_end_to_end_id_pairs_with_its_credit()
     assert [u.record.id for u in result.unmatched_records] == ["RE-54/2025"]
 
 
-def test_list_cut_mid_word_is_completed_by_the_exact_remainder() -> None:
+_CUT_PAYER = "Mueller Distribution GmbH"
+
+
+def _cut_list(printed: str, *more: LedgerRecord) -> EngineResult:
+    """A line of 350.00 in the name `printed` whose text quotes INV-2025-00018 (100.00) and
+    INV-2025-00019 (200.00) and is cut mid-word, against those two and `more` records."""
     text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
-    result = reconcile(
-        [line("B1", "350.00", remittance=text, name="MUELLER DISTRIBUTION GMBH")],
+    return reconcile(
+        [line("B1", "350.00", remittance=text, name=printed)],
         [
-            record("INV-2025-00018", "100.00", name="Mueller Distribution GmbH"),
-            record("INV-2025-00019", "200.00", name="Mueller Distribution GmbH"),
-            record("INV-2025-00020", "50.00", name="Mueller Distribution GmbH"),
-            record("INV-2025-00021", "70.00", name="Mueller Distribution GmbH"),
+            record("INV-2025-00018", "100.00", name=_CUT_PAYER),
+            record("INV-2025-00019", "200.00", name=_CUT_PAYER),
+            *more,
         ],
+    )
+
+
+def test_list_cut_mid_word_is_completed_by_the_exact_remainder() -> None:
+    result = _cut_list(
+        "MUELLER DISTRIBUTION GMBH",
+        record("INV-2025-00020", "50.00", name=_CUT_PAYER),
+        record("INV-2025-00021", "70.00", name=_CUT_PAYER),
     )
     m = only(result)
     assert (m.status, m.rule) == (MATCHED, "collective")
@@ -572,17 +590,11 @@ def test_list_cut_mid_word_is_completed_by_the_exact_remainder() -> None:
 
 def test_a_cut_list_is_completed_from_the_payer_of_the_quoted_records() -> None:
     # The bank's name for the payer resembles nobody's; the quoted invoices say who pays.
-    text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
-    payer = "Mueller Distribution GmbH"
-    result = reconcile(
-        [line("B1", "350.00", remittance=text, name="M.D. VERTRIEB")],
-        [
-            record("INV-2025-00018", "100.00", name=payer),
-            record("INV-2025-00019", "200.00", name=payer),
-            record("INV-2025-00020", "50.00", name=payer),
-            record("INV-2025-00021", "70.00", name=payer),
-            record("INV-2025-00022", "50.00", name="Somebody Else AG"),
-        ],
+    result = _cut_list(
+        "M.D. VERTRIEB",
+        record("INV-2025-00020", "50.00", name=_CUT_PAYER),
+        record("INV-2025-00021", "70.00", name=_CUT_PAYER),
+        record("INV-2025-00022", "50.00", name="Somebody Else AG"),
     )
     m = only(result)
     assert (m.status, m.rule) == (MATCHED, "collective")
@@ -590,16 +602,10 @@ def test_a_cut_list_is_completed_from_the_payer_of_the_quoted_records() -> None:
 
 
 def test_a_cut_list_is_not_completed_by_a_record_outside_the_amount_window() -> None:
-    text = "Sammelzahlung Rechnung INV-2025-00018, Rechnung INV-2025-00019, Rechnun"
-    payer = "Mueller Distribution GmbH"
     too_old = DAY - timedelta(days=DEFAULT_RULES.amount_days_after + 1)
-    result = reconcile(
-        [line("B1", "350.00", remittance=text, name="MUELLER DISTRIBUTION GMBH")],
-        [
-            record("INV-2025-00018", "100.00", name=payer),
-            record("INV-2025-00019", "200.00", name=payer),
-            record("INV-2025-00020", "50.00", name=payer, day=too_old),
-        ],
+    result = _cut_list(
+        "MUELLER DISTRIBUTION GMBH",
+        record("INV-2025-00020", "50.00", name=_CUT_PAYER, day=too_old),
     )
     m = only(result)
     assert (m.status, m.rule) == (REVIEW, "partial")
