@@ -122,6 +122,23 @@ def test_first_instalment_alone_is_review_and_reports_the_open_part() -> None:
     assert m.difference.minor == -20000
 
 
+def test_instalments_completed_by_two_different_pairs_say_so() -> None:
+    days = [DAY + timedelta(days=10 * k) for k in range(3)]
+    result = reconcile(
+        [
+            line(f"B{k + 1}", "250.00", remittance=f"INV-2025-00077 part {k + 1}", day=day)
+            for k, day in enumerate(days)
+        ],
+        [record("INV-2025-00077", "500.00")],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "instalments", ("B1", "B2"))
+    assert m.evidence.notes == (
+        "3 payments quote it; these 2 complete it",
+        "other combinations of these payments also complete it",
+    )
+
+
 def _last_instalment_by_bare_number(name: str) -> EngineResult:
     payer = "De Vries Textil Berlin SARL"
     later = DAY + timedelta(days=14)

@@ -230,7 +230,7 @@ def instalments(
     if abs(total - target) <= limit:
         return _instal(pr, line_pos, lines, 90, ctx, INSTALMENTS)
     if len(line_pos) <= rules.max_subset_records:
-        found, _ = find_subsets(
+        found, complete = find_subsets(
             values,
             target,
             limit=limit,
@@ -239,10 +239,10 @@ def instalments(
         )
         if found:
             prop = _instal(pr, [line_pos[i] for i in found[0]], lines, 80, ctx, INSTALMENTS)
-            if len(found) > 1:
-                prop.notes += ("other combinations of these payments also complete it",)
             prop.auto = False
             prop.notes = (f"{len(line_pos)} payments quote it; these {len(found[0])} complete it",)
+            if len(found) > 1 or not complete:
+                prop.notes += ("other combinations of these payments also complete it",)
             return prop
     completed = _completed_by_weak(pr, line_pos, weak, lines, ctx)
     if completed is not None:
