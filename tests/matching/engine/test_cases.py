@@ -453,6 +453,25 @@ def test_over_payment_whose_excess_fits_another_open_record_is_review() -> None:
     assert [m.status for m in result.matches] == [REVIEW]
 
 
+def test_listed_payment_of_one_large_and_two_small_invoices_is_no_over_payment() -> None:
+    """The large invoice alone, over-paid by the small ones' sum, is not as plausible."""
+    result = reconcile(
+        [line("B1", "1350.00", remittance="INV-1001, INV-1002, INV-1003")],
+        [record("INV-1001", "1000.00"), record("INV-1002", "200.00"), record("INV-1003", "150.00")],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (MATCHED, "collective")
+    assert m.ledger_ids == ("INV-1001", "INV-1002", "INV-1003")
+
+
+def test_more_than_one_of_two_quoted_invoices_is_review() -> None:
+    result = reconcile(
+        [line("B1", "1100.00", remittance="INV-1001 INV-1002")],
+        [record("INV-1001", "1000.00"), record("INV-1002", "5000.00")],
+    )
+    assert [m.status for m in result.matches] == [REVIEW]
+
+
 def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
     result = reconcile(
         [line("B1", "330.00", name="BETA HANDEL GMBH")],

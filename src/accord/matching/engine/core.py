@@ -231,6 +231,8 @@ def _propose_line(pl: PLine, run: _Run) -> None:
     pairs, peers = line_pairs(pl, ctx, run)
     ordered = [pairs[r] for r in sorted(pairs)]
     plain_amount = sum(1 for p in ordered if p.aclass == EXACT and not p.strength)
+    # A line that quotes several records is a collective payment, not an over-payment.
+    quoted = sum(1 for p in ordered if p.strength >= PREFIXED)
     best = 0
     line = (pl.pos,)  # one tuple for all the line's proposals
     for pair in ordered:
@@ -241,7 +243,12 @@ def _propose_line(pl: PLine, run: _Run) -> None:
             # A common amount (a subscription price, a round sum) paid by a name that
             # several customers could bear, or paid twice: without a reference, a guess.
             prop.auto = False
-        if pair.aclass == OVER and pair.strength >= FULL and _plain_overpayment(pl, pair, ctx):
+        if (
+            pair.aclass == OVER
+            and pair.strength >= FULL
+            and quoted == 1
+            and _plain_overpayment(pl, pair, ctx)
+        ):
             prop.band, prop.stage = 80, OVERPAYMENT
             prop.auto = pl.booked and rules.may_auto(OVERPAYMENT)
         run.props.append(prop)
