@@ -254,6 +254,44 @@ def test_digits_two_invoice_series_share_do_not_auto_match_a_converted_amount() 
     assert not [m for m in result.matches if m.status == MATCHED]
 
 
+def _quoting_digits_two_series_share(
+    paid: str, *, name: str | None, currency: str = "EUR", instructed: tuple[str, str] | None = None
+) -> Match:
+    """`Rechnung 8571/2025` names INV-2025-08571 and RE-8571/2025; the RE one is due."""
+    text = "Rechnung 8571/2025"
+    result = reconcile(
+        [line("B1", paid, currency=currency, remittance=text, name=name, instructed=instructed)],
+        [
+            record("INV-2025-08571", "2190.00", name="Köhler Handel KG"),
+            record("RE-8571/2025", "1000.00", currency="USD", name="Bakker Optik Köln"),
+        ],
+    )
+    (m,) = [m for m in result.matches if m.bank_refs == ("B1",)]
+    return m
+
+
+def test_shared_digits_a_known_fee_short_and_the_payers_name_match() -> None:
+    m = _quoting_digits_two_series_share("997.50", name="BAKKER OPTIK KOELN", currency="USD")
+    assert (m.status, m.rule, m.ledger_ids) == (MATCHED, "reference-fee", ("RE-8571/2025",))
+
+
+def test_shared_digits_and_a_known_fee_short_without_the_name_are_review() -> None:
+    m = _quoting_digits_two_series_share("997.50", name=None, currency="USD")
+    assert (m.status, m.rule) == (REVIEW, "reference-fee")
+
+
+def test_shared_digits_the_banks_exact_conversion_and_the_payers_name_match() -> None:
+    m = _quoting_digits_two_series_share(
+        "921.66", name="BAKKER OPTIK KOELN", instructed=("1000.00", "USD")
+    )
+    assert (m.status, m.rule, m.ledger_ids) == (MATCHED, "reference-fx", ("RE-8571/2025",))
+
+
+def test_shared_digits_and_the_banks_exact_conversion_without_the_name_are_review() -> None:
+    m = _quoting_digits_two_series_share("921.66", name=None, instructed=("1000.00", "USD"))
+    assert (m.status, m.rule) == (REVIEW, "reference-fx")
+
+
 def test_a_common_amount_with_a_matching_name_is_only_review() -> None:
     """Found at 1M lines: 150.00 paid without reference by a name several customers bear,
     or paid twice; with many open records at that amount a name is not enough."""

@@ -121,20 +121,24 @@ def _rebuild(*values: object) -> Proposal:
     return prop
 
 
-def _band(pair: Pair, rules: Rules) -> tuple[int, str, bool] | None:
+def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | None:
     """(band, stage, may-auto) for one line and one record, or None if not worth proposing."""
     s, a, sim = pair.strength, pair.aclass, pair.sim
     strong = sim is not None and sim >= rules.name_strong
     certain = sim is not None and sim >= rules.name_auto
     if s >= PREFIXED:
+        # Digits two series share need the name too: the amount may be a coincidence.
+        sure = not pair.shared or strong
         if a == EXACT:
-            # Digits two series share need the name too: the amount may be a coincidence.
-            sure = not pair.shared or strong
             return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, sure
         if a == FX:
-            return (88 if pair.fx_source == "bank" else 85), REFERENCE_FX, not pair.shared
+            # Of conversions, only the bank's own that lands on the amount received is as
+            # good as an exact amount; a rates-file rate leaves a tolerance.
+            bank = pair.fx_source == "bank"
+            sure = not pair.shared or (sure and bank and pair.expected == line_minor)
+            return (88 if bank else 85), REFERENCE_FX, sure
         if a == FEE:
-            return 82, REFERENCE_FEE, not pair.shared
+            return 82, REFERENCE_FEE, sure
         if a == NO_RATE:
             return 50, REFERENCE_FX, False
         return 55, PARTIAL, False
@@ -167,7 +171,7 @@ def one_to_one(
     line: tuple[int], line_minor: int, booked: bool, pair: Pair, rules: Rules
 ) -> Proposal | None:
     """The proposal one line (`(position,)`) and one record make on their own, if any."""
-    found = _band(pair, rules)
+    found = _band(pair, line_minor, rules)
     if found is None:
         return None
     band, stage, auto = found
