@@ -543,6 +543,24 @@ def test_unlisted_collective_payment_by_a_name_of_common_words_is_review() -> No
     assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
 
 
+def test_unlisted_collective_payment_among_many_namesakes_is_found_in_the_payers_own() -> None:
+    # More records of names as strong as the payer's than a subset search takes: the
+    # records of the most similar name are searched.
+    namesakes = [
+        record(f"N-{k}", "999.00", name=f"Beta Handelshaus Ort{chr(65 + k)}") for k in range(26)
+    ]
+    result = reconcile(
+        [line("B1", "330.00", name="BETA HANDELSHAUS GMBH")],
+        [
+            *namesakes,
+            record("INV-1", "100.00", name="Beta Handelshaus GmbH"),
+            record("INV-2", "230.00", name="Beta Handelshaus GmbH"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+
+
 def test_names_as_banks_print_them_match() -> None:
     result = reconcile(
         [line("B1", "210.00", name="STRASSENBAU KOENIGSBERGER GES.M.B.H.")],
@@ -684,6 +702,17 @@ def test_a_cut_list_is_not_completed_by_a_record_outside_the_amount_window() -> 
     m = only(result)
     assert (m.status, m.rule) == (REVIEW, "partial")
     assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019")
+
+
+def test_a_cut_list_completed_among_many_open_records_of_the_payer_is_review() -> None:
+    many = [record(f"INV-2025-{100 + k:05}", f"{1000 + k}.00", name=_CUT_PAYER) for k in range(30)]
+    result = _cut_list(
+        "MUELLER DISTRIBUTION GMBH", record("INV-2025-00050", "50.00", name=_CUT_PAYER), *many
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (REVIEW, "collective")
+    assert m.ledger_ids == ("INV-2025-00018", "INV-2025-00019", "INV-2025-00050")
+    assert "found among 31 open records of this counterparty" in m.evidence.notes
 
 
 def test_bare_invoice_numbers_with_exact_total_and_name_make_a_collective() -> None:

@@ -32,8 +32,12 @@ from accord.matching.engine.rules import (
     SUBSET,
     Rules,
 )
-from accord.matching.engine.subsets import find_subsets
+from accord.matching.engine.subsets import exact_sums, find_subsets
 from accord.matching.engine.text import lookup_words, segments
+
+# The most open records a cut list's missing part is looked for among (three of them take
+# n^2 / 2 look-ups: 20,000 at this bound).
+MAX_CUT_LIST_CANDIDATES = 200
 
 
 def _money(minor: int, currency: str) -> str:
@@ -112,17 +116,13 @@ def _complete_cut_list(
         and recs[r].currency == pl.currency
         and _in_amount_window(pl, recs[r], rules)
     ]
-    if not others or len(others) > rules.max_subset_records:
+    if not others or len(others) > MAX_CUT_LIST_CANDIDATES:
         return None
-    found, complete = find_subsets(
-        [abs(recs[r].minor) for r in others],
-        abs(remainder),
-        min_size=1,
-        max_size=3,
-        cap=rules.subset_iteration_cap,
-    )
-    if len(found) != 1 or not complete:
+    found = exact_sums([abs(recs[r].minor) for r in others], abs(remainder))
+    if len(found) != 1:
         return None
+    # Among many open records of one payer, one exact sum may still be a coincidence.
+    certain = len(others) <= rules.max_subset_records
     extras = []
     for i in found[0]:
         extra = Pair(others[i], 0)
@@ -130,11 +130,13 @@ def _complete_cut_list(
         extra.sim = ctx.similarity(pl.name, recs[others[i]].name) if pl.name else None
         extras.append(extra)
     chosen = sorted([*strong, *extras], key=lambda p: p.rec)
-    prop = _group(pl, chosen, recs, 84, True, ctx)
+    prop = _group(pl, chosen, recs, 84, certain, ctx)
     labels = ", ".join(recs[p.rec].label for p in extras)
     prop.notes = (
         f"the list is cut short; {labels} of the same counterparty pay the exact remainder",
     )
+    if not certain:
+        prop.notes += (f"found among {len(others)} open records of this counterparty",)
     return prop
 
 
@@ -348,7 +350,9 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
         and recs[r].currency == pl.currency
         and _in_amount_window(pl, recs[r], rules)
     ]
-    if not 2 <= len(cands) <= rules.max_subset_records:
+    if len(cands) > rules.max_subset_records:
+        cands = _closest_names(pl, cands, ctx, rules.max_subset_records)
+    if len(cands) < 2:
         return None
     found, complete = find_subsets(
         [abs(pr.minor) for pr in cands],
@@ -375,6 +379,21 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
         notes.append("other combinations add up too")
     prop.notes = tuple(notes)
     return prop.finish(pl.minor)
+
+
+def _closest_names(pl: PLine, cands: Sequence[PRec], ctx: Context, limit: int) -> list[PRec]:
+    """The records of the names most like the line's, at most `limit` of them: whole
+    groups of equally similar names, the most similar first (the payer's own records
+    among those of its namesakes)."""
+    by_sim: dict[float, list[PRec]] = {}
+    for pr in cands:
+        by_sim.setdefault(ctx.similarity(pl.name, pr.name), []).append(pr)
+    kept: list[PRec] = []
+    for sim in sorted(by_sim, reverse=True):
+        if len(kept) + len(by_sim[sim]) > limit:
+            break
+        kept.extend(by_sim[sim])
+    return sorted(kept, key=lambda pr: pr.pos)
 
 
 # --- returned payments -----------------------------------------------------------------

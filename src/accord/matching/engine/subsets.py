@@ -95,3 +95,34 @@ class _Search:
             if len(found) >= self.want:
                 return True
         return True
+
+
+def exact_sums(
+    values: Sequence[int], target: int, *, max_size: int = 3, want: int = 2
+) -> list[tuple[int, ...]]:
+    """Index tuples of 1 to `max_size` (at most 3) of `values` (all > 0) summing exactly to
+    `target`, fewest first, at most `want` of them.
+
+    Complete at any length, unlike `find_subsets`: a table of the values makes it
+    O(n) for one and two values and O(n^2) for three.
+    """
+    at: dict[int, list[int]] = {}
+    for i, value in enumerate(values):
+        at.setdefault(value, []).append(i)
+    found: list[tuple[int, ...]] = [(i,) for i in at.get(target, ())]
+    if len(found) >= want:
+        return found[:want]
+    if max_size >= 2:
+        for i, value in enumerate(values):
+            found.extend((i, j) for j in at.get(target - value, ()) if j > i)
+            if len(found) >= want:
+                return found[:want]
+    if max_size >= 3:
+        for i, first in enumerate(values):
+            for j in range(i + 1, len(values)):
+                rest = target - first - values[j]
+                if rest > 0:
+                    found.extend((i, j, k) for k in at.get(rest, ()) if k > j)
+            if len(found) >= want:
+                return found[:want]
+    return found[:want]
