@@ -224,7 +224,9 @@ def test_a_look_alike_name_with_the_right_amount_is_only_review() -> None:
         [line("B1", "6139.63", name="Krüger Solutions Nürnberg GmbH")],
         [record("103915", "6139.63", name="Bäcker Solutions Nürnberg GmbH")],
     )
-    assert only(result).status == REVIEW
+    m = only(result)
+    assert m.status == REVIEW
+    assert m.explanation.endswith("(name 88% similar); the name is close, not the same.")
 
 
 def test_a_second_line_fitting_the_same_record_blocks_an_amount_and_name_match() -> None:
@@ -278,6 +280,7 @@ def test_shared_digits_a_known_fee_short_and_the_payers_name_match() -> None:
 def test_shared_digits_and_a_known_fee_short_without_the_name_are_review() -> None:
     m = _quoting_digits_two_series_share("997.50", name=None, currency="USD")
     assert (m.status, m.rule) == (REVIEW, "reference-fee")
+    assert m.explanation.endswith("; the number quoted also fits a record of another series.")
 
 
 def test_shared_digits_the_banks_exact_conversion_and_the_payers_name_match() -> None:
@@ -301,6 +304,8 @@ def test_a_common_amount_with_a_matching_name_is_only_review() -> None:
         [record("INV-9", "150.00", name="Fuchs Verpackung Essen AG"), *others],
     )
     assert not [m for m in result.matches if m.status == MATCHED]
+    (m,) = [m for m in result.matches if m.rule == "amount-name"]
+    assert "; 7 open records have this amount" in m.explanation
 
 
 def test_the_first_digit_group_of_a_quoted_number_is_not_another_reference() -> None:
@@ -523,6 +528,18 @@ def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
     assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
 
 
+def _unlisted_pair(printed: str, payer: str, others: list[LedgerRecord]) -> Match:
+    """The review of a 330.00 payment in the name `printed`, without a reference, of the
+    payer's INV-1 (100.00) and INV-2 (230.00), among `others`."""
+    result = reconcile(
+        [line("B1", "330.00", name=printed)],
+        [*others, record("INV-1", "100.00", name=payer), record("INV-2", "230.00", name=payer)],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+    return m
+
+
 def test_unlisted_collective_payment_by_a_name_of_common_words_is_review() -> None:
     # Each word of the printed name is on more names than `max_candidates`; the two rarest
     # together are on one, the payer's.
@@ -531,16 +548,7 @@ def test_unlisted_collective_payment_by_a_name_of_common_words_is_review() -> No
         *(record(f"M-{t}", "999.00", name=f"Mueller Handel {t}") for t in towns),
         *(record(f"B-{t}", "999.00", name=f"Bau Technik {t}") for t in towns),
     ]
-    result = reconcile(
-        [line("B1", "330.00", name="MUELLER BAU PARI")],
-        [
-            *others,
-            record("INV-1", "100.00", name="Mueller Bau Paris GmbH"),
-            record("INV-2", "230.00", name="Mueller Bau Paris GmbH"),
-        ],
-    )
-    m = only(result)
-    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+    _unlisted_pair("MUELLER BAU PARI", "Mueller Bau Paris GmbH", others)
 
 
 def test_unlisted_collective_payment_among_many_namesakes_is_found_in_the_payers_own() -> None:
@@ -549,16 +557,27 @@ def test_unlisted_collective_payment_among_many_namesakes_is_found_in_the_payers
     namesakes = [
         record(f"N-{k}", "999.00", name=f"Beta Handelshaus Ort{chr(65 + k)}") for k in range(26)
     ]
-    result = reconcile(
-        [line("B1", "330.00", name="BETA HANDELSHAUS GMBH")],
-        [
-            *namesakes,
-            record("INV-1", "100.00", name="Beta Handelshaus GmbH"),
-            record("INV-2", "230.00", name="Beta Handelshaus GmbH"),
-        ],
-    )
-    m = only(result)
-    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "subset", ("INV-1", "INV-2"))
+    _unlisted_pair("BETA HANDELSHAUS GMBH", "Beta Handelshaus GmbH", namesakes)
+
+
+def test_unlisted_collective_payment_by_a_name_of_three_common_words_is_review() -> None:
+    # Each word is on more names than `max_candidates`, and so many names have the two
+    # rarest that they single out nobody; the three together name the payer.
+    towns = [f"Ort{chr(65 + k // 26)}{chr(65 + k % 26)}" for k in range(104)]
+    others = [
+        *(record(f"D-{t}", "999.00", name=f"Dubois Handel {t}") for t in towns[:52]),
+        *(record(f"H-{t}", "999.00", name=f"Meyer Holzbau {t}") for t in towns[:52]),
+        *(record(f"B-{t}", "999.00", name=f"{t} Handel Bremen") for t in towns),
+        *(record(f"DH-{t}", "999.00", name=f"Dubois Holzbau {t}") for t in towns[:15]),
+    ]
+    _unlisted_pair("DUBOIS HOLZBAU BREMEN KOMMANDITGESE", "Dubois Holzbau Bremen KG", others)
+
+
+def test_unlisted_collective_payment_among_many_open_records_of_the_payer_is_review() -> None:
+    # More open records of the payer than a full subset search takes: two or three of them
+    # that pay the amount exactly.
+    many = [record(f"INV-{100 + k}", f"{1000 + k}.00", name="Beta Handel GmbH") for k in range(30)]
+    _unlisted_pair("BETA HANDEL GMBH", "Beta Handel GmbH", many)
 
 
 def test_names_as_banks_print_them_match() -> None:

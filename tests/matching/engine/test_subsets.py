@@ -50,3 +50,7 @@ def test_exact_sums_reports_a_second_combination_and_fewest_first() -> None:
 def test_exact_sums_respects_the_size_bound() -> None:
     assert exact_sums([100, 200, 300], 600, max_size=2) == []
     assert exact_sums([100, 200, 300], 600) == [(0, 1, 2)]
+
+
+def test_exact_sums_from_a_minimum_size() -> None:
+    assert exact_sums([500, 200, 300], 500, min_size=2) == [(1, 2)]

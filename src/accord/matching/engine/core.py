@@ -243,6 +243,7 @@ def _propose_line(pl: PLine, run: _Run) -> None:
             # A common amount (a subscription price, a round sum) paid by a name that
             # several customers could bear, or paid twice: without a reference, a guess.
             prop.auto = False
+            prop.notes += (f"{peers} open records have this amount",)
         if (
             pair.aclass == OVER
             and pair.strength >= FULL

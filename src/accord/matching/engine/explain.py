@@ -26,6 +26,9 @@ from accord.matching.engine.rules import (
     SUBSET,
 )
 
+# Stages of one line and one record whose notes say why they are for review.
+_ONE_TO_ONE = frozenset({IDENTIFIER, REFERENCE, REFERENCE_FX, REFERENCE_FEE, AMOUNT_NAME, FX_NAME})
+
 
 def money(minor: int, currency: str) -> str:
     """`1,250.00 EUR`: digits grouped for reading, never for parsing (sign dropped)."""
@@ -89,6 +92,8 @@ def explain(
     text = _body(p, lines, recs, total) + _tail(p, lines, recs) + "."
     if matched:
         return text
+    if p.notes and p.stage in _ONE_TO_ONE and len(p.lines) == len(p.recs) == 1:
+        text = f"{text[:-1]}; {'; '.join(p.notes)}."
     if rivals:
         others = sorted(
             {all_recs[r].label for q in rivals for r in q.recs} - {r.label for r in recs}

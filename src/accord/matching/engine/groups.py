@@ -35,9 +35,9 @@ from accord.matching.engine.rules import (
 from accord.matching.engine.subsets import exact_sums, find_subsets
 from accord.matching.engine.text import lookup_words, segments
 
-# The most open records a cut list's missing part is looked for among (three of them take
-# n^2 / 2 look-ups: 20,000 at this bound).
-MAX_CUT_LIST_CANDIDATES = 200
+# The most open records among which two or three that pay an exact sum are looked for
+# (three take n^2 / 2 look-ups: 20,000 at this bound).
+MAX_EXACT_SUM_CANDIDATES = 200
 
 
 def _money(minor: int, currency: str) -> str:
@@ -116,7 +116,7 @@ def _complete_cut_list(
         and recs[r].currency == pl.currency
         and _in_amount_window(pl, recs[r], rules)
     ]
-    if not others or len(others) > MAX_CUT_LIST_CANDIDATES:
+    if not others or len(others) > MAX_EXACT_SUM_CANDIDATES:
         return None
     found = exact_sums([abs(recs[r].minor) for r in others], abs(remainder))
     if len(found) != 1:
@@ -321,11 +321,15 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
             if len(hits) <= rules.max_candidates:
                 names.update(hits)
         # Every word on many names (a common surname, trade and town): the names with the
-        # two rarest of them, when they are few.
+        # two rarest of them, or the three rarest, when they are few.
         if len(lists) >= 2 and len(lists[0]) > rules.max_candidates:
-            both = ctx.name_set(lists[0]).intersection(lists[1])
-            if len(both) <= rules.max_candidates // 5:
-                names.update(both)
+            few = rules.max_candidates // 5
+            common: set[str] = set(ctx.name_set(lists[0]).intersection(lists[1]))
+            if len(common) > few and len(lists) >= 3:
+                third = ctx.name_set(lists[2])
+                common = {name for name in common if name in third}
+            if len(common) <= few:
+                names.update(common)
     out: list[int] = []
     for name in sorted(names):
         if ctx.similarity(pl.name, name) >= rules.name_strong:
@@ -350,17 +354,27 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
         and recs[r].currency == pl.currency
         and _in_amount_window(pl, recs[r], rules)
     ]
+    limit = rules.collective_tolerance.limit(pl.minor)
+    few = cands
     if len(cands) > rules.max_subset_records:
-        cands = _closest_names(pl, cands, ctx, rules.max_subset_records)
-    if len(cands) < 2:
+        few = _closest_names(pl, cands, ctx, rules.max_subset_records)
+    if len(few) >= 2:
+        cands = few
+        found, complete = find_subsets(
+            [abs(pr.minor) for pr in cands],
+            abs(pl.minor),
+            limit=limit,
+            max_size=rules.max_subset_size,
+            cap=rules.subset_iteration_cap,
+        )
+    elif len(cands) > rules.max_subset_records and not limit:
+        # One name holds more open records than a full search takes: two or three of
+        # them that pay the amount exactly.
+        cands = _closest_names(pl, cands, ctx, MAX_EXACT_SUM_CANDIDATES)
+        found = exact_sums([abs(pr.minor) for pr in cands], abs(pl.minor), min_size=2)
+        complete = True
+    else:
         return None
-    found, complete = find_subsets(
-        [abs(pr.minor) for pr in cands],
-        abs(pl.minor),
-        limit=rules.collective_tolerance.limit(pl.minor),
-        max_size=rules.max_subset_size,
-        cap=rules.subset_iteration_cap,
-    )
     if not found:
         return None
     chosen = [cands[i] for i in found[0]]

@@ -38,6 +38,9 @@ from accord.matching.engine.rules import (
 )
 
 DOUBLE_PAYMENT = "possible double payment"
+# Why a one-to-one proposal whose stage may auto-match is for review (its notes).
+SHARED_NUMBER = ("the number quoted also fits a record of another series",)
+CLOSE_NAME = ("the name is close, not the same",)
 
 
 class Proposal:
@@ -186,6 +189,11 @@ def one_to_one(
     prop.strength = pair.strength
     prop.sim, prop.days, prop.fee = pair.sim, pair.days, pair.fee
     prop.fx_rate, prop.fx_source = pair.fx_rate, pair.fx_source
+    if not auto:
+        if pair.shared and stage in (REFERENCE, REFERENCE_FX, REFERENCE_FEE):
+            prop.notes = SHARED_NUMBER
+        elif stage in (AMOUNT_NAME, FX_NAME):
+            prop.notes = CLOSE_NAME
     return prop.finish(line_minor)
 
 

@@ -98,10 +98,10 @@ class _Search:
 
 
 def exact_sums(
-    values: Sequence[int], target: int, *, max_size: int = 3, want: int = 2
+    values: Sequence[int], target: int, *, min_size: int = 1, max_size: int = 3, want: int = 2
 ) -> list[tuple[int, ...]]:
-    """Index tuples of 1 to `max_size` (at most 3) of `values` (all > 0) summing exactly to
-    `target`, fewest first, at most `want` of them.
+    """Index tuples of `min_size` to `max_size` (1 to 3) of `values` (all > 0) summing
+    exactly to `target`, fewest first, at most `want` of them.
 
     Complete at any length, unlike `find_subsets`: a table of the values makes it
     O(n) for one and two values and O(n^2) for three.
@@ -109,10 +109,10 @@ def exact_sums(
     at: dict[int, list[int]] = {}
     for i, value in enumerate(values):
         at.setdefault(value, []).append(i)
-    found: list[tuple[int, ...]] = [(i,) for i in at.get(target, ())]
+    found: list[tuple[int, ...]] = [(i,) for i in at.get(target, ())] if min_size <= 1 else []
     if len(found) >= want:
         return found[:want]
-    if max_size >= 2:
+    if min_size <= 2 <= max_size:
         for i, value in enumerate(values):
             found.extend((i, j) for j in at.get(target - value, ()) if j > i)
             if len(found) >= want:
