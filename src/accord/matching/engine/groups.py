@@ -97,6 +97,7 @@ def _complete_cut_list(
     Only when a text is at the limit, and exactly one combination (1-3) of other open
     records pays the remainder: records of the quoted records' counterparty (the ledger's
     name for the payer) or of the line's (a strong name), dated within the amount window.
+    Found among more of them than `max_subset_records`, it is for review.
     """
     rules = ctx.rules
     if not _list_is_cut(pl, ctx) or any(p.fx_rate is not None for p in strong):
