@@ -573,6 +573,18 @@ def test_unlisted_collective_payment_by_a_name_of_three_common_words_is_review()
     _unlisted_pair("DUBOIS HOLZBAU BREMEN KOMMANDITGESE", "Dubois Holzbau Bremen KG", others)
 
 
+def test_unlisted_collective_payment_by_a_misspelt_name_of_common_words_is_review() -> None:
+    # The bank misspells the one uncommon word (IMMOBILINE); the others are on many names,
+    # and so many have both that they single out nobody.
+    towns = [f"Ort{chr(65 + k // 26)}{chr(65 + k % 26)}" for k in range(52)]
+    others = [
+        *(record(f"W-{t}", "999.00", name=f"Weiss Handel {t}") for t in towns),
+        *(record(f"M-{t}", "999.00", name=f"{t} Bau Mainz") for t in towns),
+        *(record(f"WM-{t}", "999.00", name=f"Weiss {t} Mainz") for t in towns[:15]),
+    ]
+    _unlisted_pair("WEISS IMMOBILINE MAINZ", "Weiss Immobilien Mainz GmbH", others)
+
+
 def test_unlisted_collective_payment_among_many_open_records_of_the_payer_is_review() -> None:
     # More open records of the payer than a full subset search takes: two or three of them
     # that pay the amount exactly.

@@ -12,6 +12,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from decimal import Decimal
 
+from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extractOne
+
 from accord.matching.engine.fx import RateTable, convert, implied_rate
 from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
 from accord.matching.engine.rules import Rules
@@ -45,6 +48,9 @@ STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BA
 _FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
 _SHORT_LIST = 16  # hit lists up to this long are filtered in place, longer ones once
 _SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
+# One word spelt two ways scores this much or more: IMMOBILINE / IMMOBILIEN 90, NORGAARD /
+# NOERGAARD 94; MEYER / MAYER 80.
+_SAME_WORD = 85
 
 
 class Pair:
@@ -93,6 +99,8 @@ class Context:
         self._by_day: dict[int, tuple[list[int], list[int]]] = {}
         self._by_word: dict[int, dict[str, list[int]]] = {}
         self._name_sets: dict[int, frozenset[str]] = {}
+        self._name_words: list[str] | None = None
+        self._spelt: dict[str, str | None] = {}
 
     def in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
         """The records of `hits` dated within `window` (inclusive), any order."""
@@ -184,6 +192,17 @@ class Context:
         if found is None:
             found = self._name_sets[id(names)] = frozenset(names)
         return found
+
+    def ledger_spelling(self, word: str) -> str | None:
+        """The counterparty word of the records most like a word no record's name has (a
+        bank's misspelling or other transliteration: IMMOBILINE, NORGAARD), or None."""
+        if word in self._spelt:
+            return self._spelt[word]
+        if self._name_words is None:
+            self._name_words = sorted({token for _, token in self.index.name_tokens})
+        found = extractOne(word, self._name_words, scorer=ratio, score_cutoff=_SAME_WORD)
+        spelt = self._spelt[word] = found[0] if found is not None else None
+        return spelt
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)

@@ -312,7 +312,7 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
         return []
     index, rules = ctx.index, ctx.rules
     names: set[str] = {pl.name}
-    words = lookup_words(pl.name)
+    words = [_as_the_ledger_spells(word, pl.account, ctx) for word in lookup_words(pl.name)]
     for account in (pl.account, ""):
         lists = sorted(
             (hits for tok in words if (hits := index.name_tokens.get((account, tok)))),
@@ -336,6 +336,14 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
         if ctx.similarity(pl.name, name) >= rules.name_strong:
             out.extend(hits_of(index.names.get(name)))
     return sorted(out)
+
+
+def _as_the_ledger_spells(word: str, account: str, ctx: Context) -> str:
+    """A word of the line's name as the records' names spell it, where none has it as is."""
+    tokens = ctx.index.name_tokens
+    if len(word) < 5 or (account, word) in tokens or ("", word) in tokens:
+        return word
+    return ctx.ledger_spelling(word) or word
 
 
 def _in_amount_window(pl: PLine, pr: PRec, rules: Rules) -> bool:
