@@ -515,6 +515,32 @@ def test_more_than_one_of_two_quoted_invoices_is_review() -> None:
     assert [m.status for m in result.matches] == [REVIEW]
 
 
+def _over_payment(text: str, name: str | None, *more: LedgerRecord) -> Match:
+    """600.00 paid for RE-6865/2025 (500.00 EUR, Hoffmann Immobilien Hamburg)."""
+    payer = "Hoffmann Immobilien Hamburg"
+    result = reconcile(
+        [line("B1", "600.00", remittance=text, name=name)],
+        [record("RE-6865/2025", "500.00", name=payer), *more],
+    )
+    (m,) = [m for m in result.matches if m.bank_refs == ("B1",)]
+    return m
+
+
+def test_over_payment_quoting_the_number_after_an_invoice_word_in_the_payers_name() -> None:
+    m = _over_payment("Rechnung 6865/2025", "HOFFMANN IMMOBILIEN HAMBURG")
+    assert (m.status, m.rule, m.difference.minor) == (MATCHED, "overpayment", 10000)
+
+
+def test_over_payment_quoting_the_number_after_an_invoice_word_without_a_name_is_review() -> None:
+    assert _over_payment("Rechnung 6865/2025", None).status == REVIEW
+
+
+def test_over_payment_whose_excess_fits_another_customers_record_matches() -> None:
+    other = record("INV-2025-00002", "100.00", name="Schmidt Logistik AG")
+    m = _over_payment("RE-6865/2025", "HOFFMANN IMMOBILIEN HAMBURG", other)
+    assert (m.status, m.rule) == (MATCHED, "overpayment")
+
+
 def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
     result = reconcile(
         [line("B1", "330.00", name="BETA HANDEL GMBH")],

@@ -36,7 +36,7 @@ from accord.matching.engine.model import (
     LedgerRecord,
     Rate,
 )
-from accord.matching.engine.prepare import Index, PLine, Prepared, RecordBook
+from accord.matching.engine.prepare import Index, PLine, PRec, Prepared, RecordBook
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
 from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (
@@ -188,19 +188,39 @@ def _remember_links(pl: PLine, refs: dict[int, int], run: _Run) -> None:
         run.links[pl.pos] = tuple(keys)
 
 
-def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:
-    """More than the quoted record, and no other open record pays the excess.
+def _names_one_record(pair: Pair, rules: Rules) -> bool:
+    """The whole reference is quoted, or its digits after an invoice word or its own prefix
+    (naming no other record) in the payer's name."""
+    if pair.strength >= FULL:
+        return True
+    strong = pair.sim is not None and pair.sim >= rules.name_strong
+    return pair.strength == PREFIXED and not pair.shared and strong
 
-    Otherwise the line may be an unlisted collective payment, which is for review.
+
+def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:
+    """More than the quoted record, and no other open record the payer may owe pays the
+    excess.
+
+    Otherwise the line may be an unlisted collective payment, which is for review. A record
+    of another counterparty (named otherwise than the quoted record and unlike the line's
+    payer) is no such record.
     """
     recs = ctx.prep.records
     if pair.fx_rate is not None:
         return False
     excess = pl.minor - pair.expected
     for r in amount_hits(ctx, pl.currency, pl.account, excess):
-        if r != pair.rec and compatible(pl, recs[r]):
+        if r != pair.rec and compatible(pl, recs[r]) and _may_owe(pl, recs[r], pair, ctx):
             return False
     return abs(excess) * 2 <= abs(pair.expected)  # beyond half, the excess is another purpose
+
+
+def _may_owe(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> bool:
+    """Whether the record may be the quoted record's payer's too."""
+    name = pr.name
+    if name is None or name == ctx.prep.records[pair.rec].name:
+        return True
+    return pl.name is not None and ctx.similarity(pl.name, name) >= ctx.rules.name_weak
 
 
 def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> None:
@@ -246,7 +266,7 @@ def _propose_line(pl: PLine, run: _Run) -> None:
             prop.notes += (f"{peers} open records have this amount",)
         if (
             pair.aclass == OVER
-            and pair.strength >= FULL
+            and _names_one_record(pair, rules)
             and quoted == 1
             and _plain_overpayment(pl, pair, ctx)
         ):
