@@ -137,6 +137,7 @@ def test_instalments_completed_by_two_different_pairs_say_so() -> None:
         "3 payments quote it; these 2 complete it",
         "other combinations of these payments also complete it",
     )
+    assert m.explanation.endswith("; ".join(m.evidence.notes) + ".")
 
 
 def _last_instalment_by_bare_number(name: str) -> EngineResult:
@@ -157,6 +158,8 @@ def test_a_last_instalment_quoting_only_the_bare_number_completes_it_for_review(
     assert (m.status, m.rule) == (REVIEW, "instalments")
     assert (m.bank_refs, m.ledger_ids) == (("B1", "B2", "B3"), ("100014",))
     assert m.difference.minor == 0
+    # Its own lines' partial proposals are no other bank line.
+    assert m.explanation.endswith("; completed by B3, which quotes only its number.")
 
 
 def test_a_bare_number_from_another_payer_completes_nothing() -> None:

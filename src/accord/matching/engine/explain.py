@@ -26,8 +26,20 @@ from accord.matching.engine.rules import (
     SUBSET,
 )
 
-# Stages of one line and one record whose notes say why they are for review.
-_ONE_TO_ONE = frozenset({IDENTIFIER, REFERENCE, REFERENCE_FX, REFERENCE_FEE, AMOUNT_NAME, FX_NAME})
+# Stages whose notes, on a review, say why it is not automatic (a partial payment's say
+# what its explanation says already).
+_NOTED = frozenset(
+    {
+        IDENTIFIER,
+        REFERENCE,
+        REFERENCE_FX,
+        REFERENCE_FEE,
+        AMOUNT_NAME,
+        FX_NAME,
+        COLLECTIVE,
+        INSTALMENTS,
+    }
+)
 
 
 def money(minor: int, currency: str) -> str:
@@ -92,7 +104,7 @@ def explain(
     text = _body(p, lines, recs, total) + _tail(p, lines, recs) + "."
     if matched:
         return text
-    if p.notes and p.stage in _ONE_TO_ONE and len(p.lines) == len(p.recs) == 1:
+    if p.notes and p.stage in _NOTED:
         text = f"{text[:-1]}; {'; '.join(p.notes)}."
     if rivals:
         others = sorted(
@@ -100,7 +112,7 @@ def explain(
         )
         if others:
             text = f"{text[:-1]}; also plausible: {', '.join(others[:5])}."
-        elif any(q.lines != p.lines for q in rivals):
+        elif any(not set(q.lines) <= set(p.lines) for q in rivals):
             text = f"{text[:-1]}; another bank line fits the same record."
     return "Review: " + text[0].lower() + text[1:] if not text.startswith("Review") else text
 

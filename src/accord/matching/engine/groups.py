@@ -277,7 +277,8 @@ def _completed_by_weak(
     prop = _instal(pr, [*line_pos, *extra], lines, 60, ctx, INSTALMENTS)
     prop.auto = False
     refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
-    prop.notes = (f"completed by {refs}, which quote only its number",)
+    verb = "quotes" if len(extra) == 1 else "quote"
+    prop.notes = (f"completed by {refs}, which {verb} only its number",)
     return prop
 
 
