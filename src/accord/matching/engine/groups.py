@@ -30,7 +30,6 @@ from accord.matching.engine.rules import (
     PARTIAL,
     REVERSAL,
     SUBSET,
-    Rules,
 )
 from accord.matching.engine.subsets import exact_sums, find_subsets
 from accord.matching.engine.text import lookup_words, segments
@@ -106,6 +105,7 @@ def _complete_cut_list(
     if (remainder > 0) != (pl.minor > 0) or not remainder:
         return None
     listed = {p.rec for p in strong}
+    window = line_window(pl, rules)
     # The quoted records name the payer as the ledger writes it, the line as its bank does.
     named = {recs[r].name for r in listed if recs[r].name}
     kin = {r for name in named for r in hits_of(ctx.index.names.get(name))}
@@ -115,7 +115,7 @@ def _complete_cut_list(
         if r not in listed
         and compatible(pl, recs[r])
         and recs[r].currency == pl.currency
-        and _in_amount_window(pl, recs[r], rules)
+        and _in_window(recs[r], window)
     ]
     if not others or len(others) > MAX_EXACT_SUM_CANDIDATES:
         return None
@@ -347,22 +347,22 @@ def _as_the_ledger_spells(word: str, account: str, ctx: Context) -> str:
     return ctx.ledger_spelling(word) or word
 
 
-def _in_amount_window(pl: PLine, pr: PRec, rules: Rules) -> bool:
-    """The record is dated where an amount-only candidate of the line may be."""
-    window = line_window(pl, rules)
+def _in_window(pr: PRec, window: tuple[int, int] | None) -> bool:
+    """The record is dated within `window` (a line's amount window, `line_window`)."""
     return window is None or window[0] <= pr.day <= window[1]
 
 
 def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Proposal | None:
     """A combination of one counterparty's open records that adds up to the line (review)."""
     rules = ctx.rules
+    window = line_window(pl, rules)
     cands = [
         recs[r]
         for r in same_counterparty(pl, ctx)
         if r not in taken
         and compatible(pl, recs[r])
         and recs[r].currency == pl.currency
-        and _in_amount_window(pl, recs[r], rules)
+        and _in_window(recs[r], window)
     ]
     limit = rules.collective_tolerance.limit(pl.minor)
     few = cands
