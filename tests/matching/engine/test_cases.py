@@ -544,6 +544,12 @@ def test_over_payment_whose_excess_fits_another_customers_record_matches() -> No
     assert (m.status, m.rule) == (MATCHED, "overpayment")
 
 
+def test_over_payment_whose_excess_fits_an_unnamed_record_is_review() -> None:
+    # Nobody can tell whose an unnamed record is: it may be the payer's.
+    m = _over_payment("RE-6865/2025", "HOFFMANN IMMOBILIEN HAMBURG", record("X-1", "100.00"))
+    assert m.status == REVIEW
+
+
 def test_unlisted_collective_payment_of_one_customer_is_review() -> None:
     result = reconcile(
         [line("B1", "330.00", name="BETA HANDEL GMBH")],

@@ -217,10 +217,10 @@ def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:
 
 def _may_owe(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> bool:
     """Whether the record may be the quoted record's payer's too."""
-    name = pr.name
-    if name is None or name == ctx.prep.records[pair.rec].name:
+    name = pr.name  # normalised: "" when the record names nobody
+    if not name or name == ctx.prep.records[pair.rec].name:
         return True
-    return pl.name is not None and ctx.similarity(pl.name, name) >= ctx.rules.name_weak
+    return bool(pl.name) and ctx.similarity(pl.name, name) >= ctx.rules.name_weak
 
 
 def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> None:
