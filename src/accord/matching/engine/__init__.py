@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from accord.kit.compiled import use_compiled
+
+COMPILED = use_compiled(__name__, __path__)  # before any module of the engine is imported
+
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.core import Mapper, run_engine
 from accord.matching.engine.model import EngineResult, LedgerRecord, Rate
