@@ -113,6 +113,13 @@ class Context:
         days, positions = self._by_date(hits)
         return positions[bisect_left(days, lo) : bisect_right(days, hi)]
 
+    def count_in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> int:
+        """len(self.in_window(hits, window)), without listing a long hit list's records."""
+        if window is None or len(hits) <= _SHORT_LIST:
+            return len(self.in_window(hits, window))
+        days = self._by_date(hits)[0]
+        return bisect_right(days, window[1]) - bisect_left(days, window[0])
+
     def _by_date(self, hits: Sequence[int]) -> tuple[list[int], list[int]]:
         """A long hit list sorted by date, made once: (days, positions)."""
         by_day = self._by_day.get(id(hits))
@@ -412,13 +419,20 @@ def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[li
         return [], 0
     rules = ctx.rules
     window = line_window(pl, rules)
-    spans: list[Sequence[int]] = []
+    lists: list[Sequence[int]] = []
     for acc in _reachable(pl.account):
         by_amount = ctx.index.amount.get((pl.currency, acc))
         hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
         if hits:
-            spans.append(ctx.in_window(hits, window))
-    excluded = sum(1 for r in exclude if _same_amount(pl, r, window, ctx)) if spans else 0
+            lists.append(hits)
+    if not lists:
+        return [], 0
+    excluded = sum(1 for r in exclude if _same_amount(pl, r, window, ctx))
+    if any(len(hits) > _SHORT_LIST for hits in lists):  # a common amount: count, then list
+        count = sum(ctx.count_in_window(hits, window) for hits in lists) - excluded
+        if count > rules.max_candidates:
+            return [], count
+    spans = [ctx.in_window(hits, window) for hits in lists]
     count = sum(len(span) for span in spans) - excluded
     if count > rules.max_candidates:
         return [], count
