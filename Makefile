@@ -2,10 +2,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The engine compiled with mypyc (hatch_build.py), rebuilt when its source changes; where that
-# fails the engine runs as pure Python, with the same results.
+# The engine and the camt parser compiled with mypyc (hatch_build.py), rebuilt when their
+# sources change; where that fails they run as pure Python, with the same results.
 COMPILED := $(VENV)/.compiled
-ENGINE   := $(wildcard src/accord/matching/engine/*.py)
+COMPILED_SOURCES := $(wildcard src/accord/matching/engine/*.py src/accord/ingest/parsers/camt/*.py)
 
 .PHONY: demo test lint typecheck check bench clean
 
@@ -15,7 +15,7 @@ $(STAMP): requirements/lock.txt pyproject.toml hatch_build.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP) $(COMPILED)
 
-$(COMPILED): $(STAMP) $(ENGINE)
+$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
 	$(BIN)/python -c 'import hatch_build as h; h.compile_or_explain()'
 	touch $(COMPILED)
 

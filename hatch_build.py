@@ -1,11 +1,11 @@
-"""Build hook: compile the matching engine with mypyc, beside its pure Python source.
+"""Build hook: compile the matching engine and the camt parser with mypyc, beside their source.
 
 Hatchling runs it for every wheel, editable installs included (`make` installs this project
-editable). `python hatch_build.py` runs the compilation alone (`make` does, when an engine
-source changed). The compiled modules go to `src/accord/_compiled`, with a manifest of the
-sources they were built from; `accord.kit.compiled` uses them only while those sources are
-unchanged. Without a C compiler, or when mypyc fails, the build goes on pure Python and says
-so: the engine is then slower, never different.
+editable). `python hatch_build.py` runs the compilation alone (`make` does, when a compiled
+module's source changed). The compiled modules go to `src/accord/_compiled`, with a manifest
+of the sources they were built from; `accord.kit.compiled` uses them only while those
+sources are unchanged. Without a C compiler, or when mypyc fails, the build goes on pure
+Python and says so: reading and matching are then slower, never different.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ COMPILED = SOURCE / "accord" / "_compiled"
 MANIFEST = "manifest.json"
 # Every module of these packages but `__init__` (it chooses between source and compiled) and
 # `model` (its values stay plain dataclasses that pickle and compare as everywhere else).
-PACKAGES = ("accord.matching.engine",)
+PACKAGES = ("accord.matching.engine", "accord.ingest.parsers.camt")
 KEEP_PURE = ("__init__", "model")
 GROUP = "accord_compiled"
 
@@ -76,7 +76,7 @@ def compile_or_explain() -> bool:
     if done.returncode != 0:
         shutil.rmtree(COMPILED, ignore_errors=True)
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-        sys.stderr.write(f"accord: the engine stays pure Python (compiling it failed):\n{tail}\n")
+        sys.stderr.write(f"accord: staying pure Python (compiling with mypyc failed):\n{tail}\n")
         return False
     return True
 

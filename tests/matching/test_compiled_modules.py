@@ -1,4 +1,5 @@
-"""The compiled engine (mypyc, see hatch_build.py) gives the very bytes its source gives."""
+"""The compiled engine and camt parser (mypyc, see hatch_build.py) give the very bytes their
+source gives."""
 
 from __future__ import annotations
 
@@ -14,22 +15,23 @@ from bench.scenarios.generate import generate
 from accord.kit.compiled import PURE_ENV, compiled_folder
 
 
-def _engine_in_child(env: dict[str, str]) -> str:
-    code = "import accord.matching.engine.core as core; print(core.__file__)"
+def _modules_in_child(env: dict[str, str]) -> list[str]:
+    modules = ("accord.matching.engine.core", "accord.ingest.parsers.camt.entry")
+    code = f"import importlib; print(*(importlib.import_module(m).__file__ for m in {modules}))"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
-    return done.stdout.strip()
+    return done.stdout.split()
 
 
 def test_compiled_and_pure_engine_write_the_same_outputs(tmp_path: Path) -> None:
     if compiled_folder("accord.matching.engine") is None:
-        pytest.skip("the engine is not compiled here: `make` compiles it")
+        pytest.skip("not compiled here: `make` compiles the engine and the camt parser")
     scenario = generate(tmp_path / "in", seed=11, lines=4000)
     compiled_env = {k: v for k, v in os.environ.items() if k != PURE_ENV}
     pure_env = {**compiled_env, PURE_ENV: "1"}
-    assert _engine_in_child(compiled_env).endswith(".so")
-    assert _engine_in_child(pure_env).endswith(".py")
+    assert all(file.endswith(".so") for file in _modules_in_child(compiled_env))
+    assert all(file.endswith(".py") for file in _modules_in_child(pure_env))
     outputs = {}
     for name, env in (("compiled", compiled_env), ("pure", pure_env)):
         out = tmp_path / name

@@ -1,4 +1,4 @@
-"""Compiled copies of pure packages (the matching engine), used only while they match the source.
+"""Compiled copies of packages (engine, camt parser), used only while they match their source.
 
 The build (`hatch_build.py`, run by `make` and by `pip install`) compiles a package's modules
 with mypyc into `COMPILED_DIR`, beside a manifest of each source file's SHA-256. A package

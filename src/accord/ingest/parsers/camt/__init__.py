@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, ClassVar
 
+from accord.kit.compiled import use_compiled
+
+COMPILED = use_compiled(__name__, __path__)  # before any module of the package is imported
+
 from accord.ingest.parsers.base import StatementParser
 from accord.ingest.parsers.camt.reader import read_camt
 from accord.ingest.parsers.model import ParsedFile
