@@ -1,18 +1,19 @@
-"""`accord serve` and `accord demo`."""
+"""`accord serve` and `accord demo`.
+
+The web application, the database and the migrations are imported when a command runs:
+every `accord` command loads this module, and they take half a second to import.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
 
-from accord.app import create_app
-from accord.cli.database import Database, open_database
-from accord.cli.demo import describe, reconcile_demo
-from accord.config import Settings, load_settings
-from accord.kit import migrations
-from accord.observability.logging import configure_logging
+if TYPE_CHECKING:
+    from accord.cli.database import Database
+    from accord.config import Settings
 
 
 def _say(message: str) -> None:
@@ -20,6 +21,12 @@ def _say(message: str) -> None:
 
 
 def _run(settings: Settings, *, banner: bool) -> None:
+    import uvicorn
+
+    from accord.app import create_app
+    from accord.cli.database import open_database
+    from accord.observability.logging import configure_logging
+
     configure_logging(settings.log_level, settings.log_format)
     with open_database(settings) as database:
         _prepare(settings, database)
@@ -31,6 +38,8 @@ def _run(settings: Settings, *, banner: bool) -> None:
 
 
 def _prepare(settings: Settings, database: Database) -> None:
+    from accord.kit import migrations
+
     _say(f"database: {database.describe()}")
     if settings.migrate_on_start:
         try:
@@ -55,11 +64,16 @@ def _print_banner(settings: Settings, database: Database) -> None:
 
 def serve() -> None:
     """Serve the API (set ACCORD_MIGRATE_ON_START=false in production to migrate separately)."""
+    from accord.config import load_settings
+
     _run(load_settings(), banner=False)
 
 
 def demo() -> None:
     """Reconcile the bundled demo files, then serve Accord on its embedded PostgreSQL."""
+    from accord.cli.demo import describe, reconcile_demo
+    from accord.config import load_settings
+
     settings = load_settings()
     _say(describe(reconcile_demo(settings.data_dir.resolve() / "demo")) + "\n")
     _run(settings, banner=True)
