@@ -103,14 +103,19 @@ class _Holders:
 
     def __init__(self, held: Sequence[tuple[int, ...]]) -> None:
         """`held[k]`: the items of the proposal at position k."""
-        items = [i for t in held for i in t]
-        holders = [k for k, t in enumerate(held) for _ in t]
-        by_item = sorted(range(len(items)), key=items.__getitem__)  # stable: k ascending
-        self.flat = array("q", [holders[j] for j in by_item])
-        counts = [0] * (items[by_item[-1]] + 1 if items else 0)
-        for i in items:
-            counts[i] += 1
-        self.start = array("q", itertools.accumulate(counts, initial=0))
+        counts = [0] * (max((max(t) for t in held if t), default=-1) + 1)
+        for t in held:
+            for i in t:
+                counts[i] += 1
+        start = list(itertools.accumulate(counts, initial=0))
+        free = start[:-1]  # each item's next slot: a counting sort, k ascending
+        flat = [0] * start[-1]
+        for k, t in enumerate(held):
+            for i in t:
+                flat[free[i]] = k
+                free[i] += 1
+        self.flat = array("q", flat)
+        self.start = array("q", start)
 
     def __getitem__(self, item: int) -> Sequence[int]:
         return self.flat[self.start[item] : self.start[item + 1]]
