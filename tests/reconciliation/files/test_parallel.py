@@ -97,6 +97,11 @@ def test_first_error_in_input_order_wins_wherever_it_ran() -> None:
         map_split(square_with_pid, [99, -1], [30, 20], min_share=1)
 
 
+def test_split_two_weighs_the_workers_share_by_its_cost() -> None:
+    here, there = split_two([4, 4, 4, 4, 4], worker_cost=2)
+    assert (sorted(here), sorted(there)) == ([0, 2, 3], [1, 4])
+
+
 def test_split_two_counts_work_this_side_already_has() -> None:
     here, there = split_two([5, 1, 4, 3], here_load=6)
     assert (sorted(here), sorted(there)) == ([1, 3], [0, 2])

@@ -35,16 +35,26 @@ R = TypeVar("R")
 B = TypeVar("B")
 
 
-def split_two(weights: Sequence[int], here_load: int = 0) -> tuple[list[int], list[int]]:
+# What the worker's share of some work costs, as a multiple of the same work here: its
+# results are pickled and sent back, and it finds the pages it touches shared with this
+# process, to be copied. Measured at 100k lines, proposing: 2.84 s here for half of the
+# lines, 3.26 s in the worker for the other half and 0.33 s to send them back.
+WORKER_COST = 1.25
+
+
+def split_two(
+    weights: Sequence[int], here_load: int = 0, worker_cost: float = 1.0
+) -> tuple[list[int], list[int]]:
     """Indexes for here and for the worker: heaviest first, each to the lighter side;
-    `here_load` is work this side has already."""
+    `here_load` is work this side has already, and the worker's items count `worker_cost`
+    times their weight."""
     here: list[int] = []
     there: list[int] = []
-    load = [here_load, 0]
+    load = [float(here_load), 0.0]
     for index in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
         side = 0 if load[0] <= load[1] else 1
         (here if side == 0 else there).append(index)
-        load[side] += weights[index]
+        load[side] += weights[index] * (worker_cost if side else 1.0)
     return here, there
 
 
@@ -88,7 +98,7 @@ def map_split_beside(
     result is too large to send back. `beside_weight`, in the units of `weights`, counts
     on this side when the items are split. An item's error comes before beside's.
     """
-    here, there = split_two(weights, here_load=beside_weight)
+    here, there = split_two(weights, here_load=beside_weight, worker_cost=WORKER_COST)
     # The memory check reads a few small files; the core check looks for 50 ms.
     if sum(weights[i] for i in there) < min_share or not (spare_memory() and spare_core()):
         return [func(item) for item in items], beside()
