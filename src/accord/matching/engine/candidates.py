@@ -16,7 +16,9 @@ from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
 from accord.matching.engine.fx import RateTable, convert, implied_rate
-from accord.matching.engine.prepare import Hits, Index, PLine, PRec, Prepared, hits_of
+from accord.matching.engine.hits import Hits, hits_of
+from accord.matching.engine.index import Index
+from accord.matching.engine.prepare import PLine, PRec, Prepared
 from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
     groups_key,

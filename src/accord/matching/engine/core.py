@@ -31,12 +31,13 @@ from accord.matching.engine.candidates import (
 )
 from accord.matching.engine.fx import RateTable
 from accord.matching.engine.groups import Link, collective, instalments, reversals, subset
+from accord.matching.engine.index import Index
 from accord.matching.engine.model import (
     EngineResult,
     LedgerRecord,
     Rate,
 )
-from accord.matching.engine.prepare import Index, PLine, PRec, Prepared, RecordBook
+from accord.matching.engine.prepare import PLine, PRec, Prepared, RecordBook
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
 from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (

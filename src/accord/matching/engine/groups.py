@@ -22,7 +22,8 @@ from accord.matching.engine.candidates import (
     compatible,
     line_window,
 )
-from accord.matching.engine.prepare import PLine, PRec, hits_of
+from accord.matching.engine.hits import hits_of
+from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import (
     COLLECTIVE,

@@ -122,6 +122,7 @@ class Proposal:
 
 
 def _rebuild(*values: object) -> Proposal:
+    # Through the constructor: compiled (mypyc), the class has no usable __new__.
     prop = Proposal((), (), 0, "", auto=False, expected=0)
     for name, value in zip(_FIELDS, values, strict=True):
         setattr(prop, name, value)
