@@ -8,6 +8,7 @@ exact amounts, amounts less a known fee, converted amounts), are filtered by har
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from decimal import Decimal
@@ -96,13 +97,23 @@ class Context:
         self.ignored = frozenset(ref_key(v) for v in rules.ignored_identifiers)
         self.sim_cache: dict[tuple[str, str], float] = {}
         self.accounts = [pr.account or "" for pr in prep.records]
-        self.sorted_amounts: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+        # Long-lived int lists are arrays: 8 bytes an entry and no int object (the compiled
+        # engine would make one per entry, where pure Python shares the index's).
+        self.sorted_amounts: dict[tuple[str, str], tuple[list[int], array[int]]] = {}
         self._usable: dict[tuple[int, str], Sequence[int]] = {}
-        self._by_day: dict[int, tuple[list[int], list[int]]] = {}
-        self._by_word: dict[int, dict[str, list[int]]] = {}
+        self._by_day: dict[int, tuple[array[int], array[int]]] = {}
+        self._by_word: dict[int, dict[str, array[int]]] = {}
         self._name_sets: dict[int, frozenset[str]] = {}
         self._name_words: list[str] | None = None
         self._spelt: dict[str, str | None] = {}
+        self._alone: list[tuple[int, ...] | None] = [None] * len(prep.records)
+
+    def alone(self, r: int) -> tuple[int, ...]:
+        """`(r,)`, one tuple per record for all the proposals of that record alone."""
+        found = self._alone[r]
+        if found is None:
+            found = self._alone[r] = (r,)
+        return found
 
     def in_window(self, hits: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
         """The records of `hits` dated within `window` (inclusive), any order."""
@@ -122,13 +133,14 @@ class Context:
         days = self._by_date(hits)[0]
         return bisect_right(days, window[1]) - bisect_left(days, window[0])
 
-    def _by_date(self, hits: Sequence[int]) -> tuple[list[int], list[int]]:
+    def _by_date(self, hits: Sequence[int]) -> tuple[array[int], array[int]]:
         """A long hit list sorted by date, made once: (days, positions)."""
         by_day = self._by_day.get(id(hits))
         if by_day is None:
             recs = self.prep.records
             ordered = sorted(hits, key=lambda r: (recs[r].day, r))
-            by_day = self._by_day[id(hits)] = ([recs[r].day for r in ordered], ordered)
+            days = array("q", [recs[r].day for r in ordered])
+            by_day = self._by_day[id(hits)] = (days, array("q", ordered))
         return by_day
 
     def usable(self, hits: Hits | Sequence[int], account: str) -> Sequence[int]:
@@ -145,7 +157,7 @@ class Context:
         key = (id(hits), account)
         found = self._usable.get(key)
         if found is None:
-            found = [r for r in hits if accounts[r] in (account, "")]
+            found = array("q", [r for r in hits if accounts[r] in (account, "")])
             self._usable[key] = found
         return found
 
@@ -168,10 +180,12 @@ class Context:
             return [r for r in near if len(words.intersection(recs[r].name.split())) >= need]
         by_word = self._by_word.get(id(hits))
         if by_word is None:
-            by_word = self._by_word[id(hits)] = {}
+            lists: dict[str, list[int]] = {}
             for r in self._by_date(hits)[1]:
                 for w in set(recs[r].name.split()):
-                    by_word.setdefault(w, []).append(r)
+                    lists.setdefault(w, []).append(r)
+            by_word = {w: array("q", rs) for w, rs in lists.items()}
+            self._by_word[id(hits)] = by_word
         rarest = sorted((len(by_word[w]), w) for w in words if w in by_word)
         if len(rarest) < min(2, len(words)):
             return []
@@ -183,7 +197,7 @@ class Context:
         second = rarest[1][1]
         return [r for r in near if second in recs[r].name.split()]
 
-    def _dated(self, dated: list[int], window: tuple[int, int] | None) -> Sequence[int]:
+    def _dated(self, dated: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
         """The records of `dated` (by date, ascending) within `window`."""
         if window is None:
             return dated
@@ -489,13 +503,14 @@ def fx_range_candidates(pl: PLine, ctx: Context, limit: int) -> list[int]:
     return sorted(out)
 
 
-def _sorted_amounts(ctx: Context, key: tuple[str, str]) -> tuple[list[int], list[int]]:
+def _sorted_amounts(ctx: Context, key: tuple[str, str]) -> tuple[list[int], array[int]]:
     found = ctx.sorted_amounts.get(key)
     if found is None:
         pairs = sorted(
             (minor, pos) for minor, hits in ctx.index.amount[key].items() for pos in hits_of(hits)
         )
-        found = ([p[0] for p in pairs], [p[1] for p in pairs])
+        # Positions fit an array; amounts may not (a ledger may hold any number of digits).
+        found = ([p[0] for p in pairs], array("q", [p[1] for p in pairs]))
         ctx.sorted_amounts[key] = found
     return found
 

@@ -255,9 +255,11 @@ def _propose_line(pl: PLine, run: _Run) -> None:
     # A line that quotes several records is a collective payment, not an over-payment.
     quoted = sum(1 for p in ordered if p.strength >= PREFIXED)
     best = 0
-    line = (pl.pos,)  # one tuple for all the line's proposals
+    # One tuple for all the line's proposals (a variable-length tuple: compiled, a tuple of
+    # one int is a C struct, boxed anew for each proposal), one for each record's.
+    line: tuple[int, ...] = (pl.pos,)
     for pair in ordered:
-        prop = one_to_one(line, pl.minor, pl.booked, pair, rules)
+        prop = one_to_one(line, ctx.alone(pair.rec), pl.minor, pl.booked, pair, rules)
         if prop is None or (prop.stage == AMOUNT and prop.band <= 30 and plain_amount > 3):
             continue
         if prop.stage == AMOUNT_NAME and peers > rules.common_amount_records:

@@ -176,16 +176,21 @@ def in_window(pair: Pair, rules: Rules) -> bool:
 
 
 def one_to_one(
-    line: tuple[int], line_minor: int, booked: bool, pair: Pair, rules: Rules
+    line: tuple[int, ...],
+    rec: tuple[int, ...],
+    line_minor: int,
+    booked: bool,
+    pair: Pair,
+    rules: Rules,
 ) -> Proposal | None:
-    """The proposal one line (`(position,)`) and one record make on their own, if any."""
+    """The proposal one line and one record (`(position,)` each) make on their own, if any."""
     found = _band(pair, line_minor, rules)
     if found is None:
         return None
     band, stage, auto = found
     prop = Proposal(
         line,
-        (pair.rec,),
+        rec,
         band,
         stage,
         auto=auto and booked and rules.may_auto(stage),
