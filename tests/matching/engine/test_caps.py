@@ -57,6 +57,38 @@ def test_windowed_skips_paired_incompatible_and_out_of_window_records() -> None:
     assert kept == [_position(ctx, "INV-FIRST"), _position(ctx, "INV-SECOND")]
 
 
+def test_fee_candidates_of_a_common_amount_are_the_first_compatible_ones_by_position() -> None:
+    # 100.00 received, 102.50 invoiced (a known 2.50 fee) on more records than are evaluated.
+    late = DAY - timedelta(days=DEFAULT_RULES.amount_days_after + 1)
+    limit = DEFAULT_RULES.max_candidates
+    records = [record(f"INV-{k:03}", "102.50") for k in range(limit + 20)]
+    records += [
+        record("INV-000-OLD", "102.50", day=late),
+        record("INV-000-OTHER-ACCOUNT", "102.50", account="GB33BUKB20201555555555"),
+        record("BILL-000-OUT", "-102.50"),
+        record("INV-000-CHARGES", "103.10"),  # the charges the bank reports: 3.10
+    ]
+    ctx = _context(records, [line("B1", "100.00", charges="3.10")])
+    pl = ctx.prep.lines[0]
+    paired = _position(ctx, "INV-001")
+    found = candidates.fee_and_instructed_candidates(pl, ctx, {paired: Pair(paired, 0)})
+    unfit = {"INV-000-OLD", "INV-000-OTHER-ACCOUNT", "BILL-000-OUT"}
+    eligible = sorted(_position(ctx, r.id) for r in records if r.id not in unfit)
+    assert found == [r for r in eligible if r != paired][:limit]
+    assert _position(ctx, "INV-000-CHARGES") in found
+
+
+def test_instructed_candidates_are_in_the_instructed_currency_and_direction() -> None:
+    records = [
+        record("INV-USD", "250.00", currency="USD"),
+        record("BILL-USD", "-250.00", currency="USD"),
+        record("INV-EUR", "250.00"),
+    ]
+    ctx = _context(records, [line("B1", "231.00", instructed=("250.00", "USD"))])
+    found = candidates.fee_and_instructed_candidates(ctx.prep.lines[0], ctx, {})
+    assert found == [_position(ctx, "INV-USD")]
+
+
 def test_a_line_whose_amount_many_records_share_is_left_with_the_count() -> None:
     rules = DEFAULT_RULES
     records = [

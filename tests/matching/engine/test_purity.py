@@ -19,6 +19,7 @@ ALLOWED = {
     "functools",
     "itertools",
     "hashlib",
+    "heapq",
     "re",
     "typing",
     "unicodedata",

@@ -7,10 +7,12 @@ exact amounts, amounts less a known fee, converted amounts), are filtered by har
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from rapidfuzz.fuzz import ratio
@@ -466,20 +468,41 @@ def _same_amount(pl: PLine, r: int, window: tuple[int, int] | None, ctx: Context
     return window is None or window[0] <= pr.day <= window[1]
 
 
-def amount_candidates(pl: PLine, ctx: Context, extra: int = 0) -> list[int]:
-    """Records of the line's currency whose amount is the line's amount plus `extra`,
-    dated within the line's amount window."""
-    return amount_hits(ctx, pl.currency, pl.account, pl.minor + extra, line_window(pl, ctx.rules))
+def fee_and_instructed_candidates(
+    pl: PLine, ctx: Context, exclude: Mapping[int, object]
+) -> list[int]:
+    """The first `max_candidates` records, by position and not in `exclude`, whose amount is
+    the line's plus a known bank fee or plus the charges the bank reports (for incoming
+    lines), or the instructed amount the bank reports in another currency; dated within the
+    line's amount window, and compatible with the line (`compatible`).
 
-
-def instructed_candidates(pl: PLine, ctx: Context) -> list[int]:
-    """Records equal to the instructed amount the bank reports in another currency, dated
-    within the line's amount window."""
+    At a million records such an amount is often common, with thousands of records in the
+    window: they are not sorted, only the first few picked out.
+    """
+    rules = ctx.rules
+    amounts: set[tuple[str, int]] = set()
+    if pl.minor > 0:  # incoming transfers arrive short by the banks' charges
+        amounts.update((pl.currency, pl.minor + fee) for fee in rules.fee_amounts(pl.currency))
+        charges = pl.line.charges
+        if charges is not None and charges.currency == pl.currency and charges.minor:
+            amounts.add((pl.currency, pl.minor + abs(charges.minor)))
     instructed = pl.line.instructed_amount
-    if instructed is None or instructed.currency == pl.currency:
-        return []
-    window = line_window(pl, ctx.rules)
-    return amount_hits(ctx, instructed.currency, pl.account, instructed.minor, window)
+    if instructed is not None and instructed.currency != pl.currency:
+        amounts.add((instructed.currency, instructed.minor))
+    window = line_window(pl, rules)
+    spans: list[Sequence[int]] = []
+    for currency, minor in sorted(amounts):
+        # A record is compatible when it moves money the line's way (its account is one of
+        # `_reachable`'s): all records of an amount, or none.
+        if minor == 0 or (minor > 0) != (pl.minor > 0):
+            continue
+        for acc in _reachable(pl.account):
+            by_amount = ctx.index.amount.get((currency, acc))
+            if by_amount is not None:
+                spans.append(ctx.in_window(hits_of(by_amount.get(minor)), window))
+    limit = rules.max_candidates
+    first = heapq.nsmallest(limit + len(exclude), itertools.chain.from_iterable(spans))
+    return [r for r in first if r not in exclude][:limit]
 
 
 def fx_range_candidates(pl: PLine, ctx: Context, limit: int) -> list[int]:

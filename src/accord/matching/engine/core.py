@@ -18,14 +18,13 @@ from accord.matching.engine.candidates import (
     SHORT,
     Context,
     Pair,
-    amount_candidates,
     amount_hits,
     amount_window,
     compatible,
     evaluate,
+    fee_and_instructed_candidates,
     find_references,
     fx_range_candidates,
-    instructed_candidates,
     line_window,
     named_on_amount,
 )
@@ -125,16 +124,7 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> tuple[dict[int, Pair], int
         by_amount = _windowed(pl, named_on_amount(pl, ctx), pairs, ctx, rules.max_candidates)
     _evaluate_all(pl, by_amount, refs, pairs, ctx)
     if not any(p.aclass == EXACT for p in pairs.values()):
-        extra: list[int] = []
-        if pl.minor > 0:  # incoming transfers arrive short by the banks' charges
-            for fee in rules.fee_amounts(pl.currency):
-                extra.extend(amount_candidates(pl, ctx, fee))
-            charges = pl.line.charges
-            if charges is not None and charges.currency == pl.currency and charges.minor:
-                extra.extend(amount_candidates(pl, ctx, abs(charges.minor)))
-        extra.extend(instructed_candidates(pl, ctx))
-        extra = _windowed(pl, sorted(set(extra)), pairs, ctx, rules.max_candidates)
-        _evaluate_all(pl, extra, refs, pairs, ctx)
+        _evaluate_all(pl, fee_and_instructed_candidates(pl, ctx, pairs), refs, pairs, ctx)
     if not pairs:
         found = fx_range_candidates(pl, ctx, rules.max_candidates)
         _evaluate_all(pl, _windowed(pl, found, pairs, ctx), refs, pairs, ctx)
