@@ -52,6 +52,7 @@ def compile_modules() -> None:
     shutil.rmtree(COMPILED, ignore_errors=True)
     with tempfile.TemporaryDirectory() as temp:
         flags = ["--config-file=", "--ignore-missing-imports", "--follow-imports=silent"]
+        flags.append(f"--cache-dir={Path(temp, 'mypy-cache')}")  # nothing left in src/
         with contextlib.chdir(SOURCE):
             extensions = mypycify(
                 [*flags, *paths], opt_level="3", target_dir=str(Path(temp, "c")), group_name=GROUP
