@@ -7,6 +7,7 @@ every `accord` command loads this module, and they take half a second to import.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
@@ -25,11 +26,12 @@ def _run(settings: Settings, *, banner: bool) -> None:
 
     from accord.app import create_app
     from accord.cli.database import open_database
+    from accord.kit import migrations  # Alembic logs its plugins as it loads: before ours
     from accord.observability.logging import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
     with open_database(settings) as database:
-        _prepare(settings, database)
+        _prepare(settings, database, migrations.upgrade)
         if banner:
             _print_banner(settings, database)
         app = create_app(settings, database_url=database.url)
@@ -37,13 +39,11 @@ def _run(settings: Settings, *, banner: bool) -> None:
     _say("Accord stopped; PostgreSQL stopped." if banner else "Accord stopped.")
 
 
-def _prepare(settings: Settings, database: Database) -> None:
-    from accord.kit import migrations
-
+def _prepare(settings: Settings, database: Database, upgrade: Callable[[str], None]) -> None:
     _say(f"database: {database.describe()}")
     if settings.migrate_on_start:
         try:
-            migrations.upgrade(database.url)
+            upgrade(database.url)
         except Exception as error:
             _say(f"error: could not apply migrations: {type(error).__name__}: {error}")
             raise typer.Exit(code=1) from None
