@@ -184,8 +184,7 @@ def _names_one_record(pair: Pair, rules: Rules) -> bool:
     (naming no other record) in the payer's name."""
     if pair.strength >= FULL:
         return True
-    strong = pair.sim is not None and pair.sim >= rules.name_strong
-    return pair.strength == PREFIXED and not pair.shared and strong
+    return pair.strength == PREFIXED and not pair.shared and rules.strong_name(pair.sim)
 
 
 def _plain_overpayment(pl: PLine, pair: Pair, ctx: Context) -> bool:
@@ -286,7 +285,7 @@ def _propose_line(pl: PLine, run: _Run) -> None:
             if p.strength == BARE
             and p.aclass == SHORT
             and recs[p.rec].currency == pl.currency
-            and (p.sim or 0.0) >= rules.name_strong
+            and rules.strong_name(p.sim)
         ]
         if len(weak) == 1:
             run.weak_instal.setdefault((weak[0].rec, pl.account), []).append(pl.pos)

@@ -166,8 +166,7 @@ def _bare_collective(
             p
             for p in pairs
             if p.strength == BARE
-            and p.sim is not None
-            and p.sim >= rules.name_strong
+            and rules.strong_name(p.sim)
             and p.fx_rate is None
             and p.aclass != NO_RATE
         ),

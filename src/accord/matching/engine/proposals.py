@@ -132,7 +132,7 @@ def _rebuild(*values: object) -> Proposal:
 def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | None:
     """(band, stage, may-auto) for one line and one record, or None if not worth proposing."""
     s, a, sim = pair.strength, pair.aclass, pair.sim
-    strong = sim is not None and sim >= rules.name_strong
+    strong = rules.strong_name(sim)
     certain = sim is not None and sim >= rules.name_auto
     if s >= PREFIXED:
         # Digits two series share need the name too: the amount may be a coincidence.

@@ -130,6 +130,10 @@ class Rules:
                 return amounts
         return ()
 
+    def strong_name(self, sim: float | None) -> bool:
+        """A name similarity (None: no name to compare) that singles out the payer."""
+        return sim is not None and sim >= self.name_strong
+
     def may_auto(self, stage: str) -> bool:
         """True when `stage` may produce `matched` rows."""
         return stage in self.auto_stages and stage not in REVIEW_ONLY
