@@ -381,12 +381,24 @@ def amount_hits(
 ) -> list[int]:
     """Records of `currency` for `account` or any account with exactly `minor`, dated
     within `window` (inclusive) if given, by position."""
-    out: list[int] = []
+    out = [
+        r
+        for hits in amount_lists(ctx, currency, account, minor)
+        for r in ctx.in_window(hits, window)
+    ]
+    return sorted(out) if len(out) > 1 else out
+
+
+def amount_lists(ctx: Context, currency: str, account: str, minor: int) -> list[Sequence[int]]:
+    """The index's lists of the records of `currency` with exactly `minor` that a line on
+    `account` may use (its own account's and those valid on any), the empty ones left out."""
+    lists: list[Sequence[int]] = []
     for acc in _reachable(account):
         by_amount = ctx.index.amount.get((currency, acc))
-        if by_amount is not None:
-            out.extend(ctx.in_window(hits_of(by_amount.get(minor)), window))
-    return sorted(out) if len(out) > 1 else out
+        hits = hits_of(by_amount.get(minor)) if by_amount is not None else ()
+        if hits:
+            lists.append(hits)
+    return lists
 
 
 def _reachable(account: str) -> tuple[str, ...]:
@@ -410,9 +422,7 @@ def named_on_amount(pl: PLine, ctx: Context) -> list[int]:
         if recs[r].minor == pl.minor and recs[r].currency == pl.currency
     ]
     if words:
-        for acc in _reachable(pl.account):
-            by_amount = ctx.index.amount.get((pl.currency, acc))
-            hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
+        for hits in amount_lists(ctx, pl.currency, pl.account, pl.minor):
             found.extend(ctx.sharing_words(hits, words, window))
     strong = ctx.rules.name_strong
     return sorted(r for r in set(found) if ctx.similarity(pl.name, recs[r].name) >= strong)
@@ -437,12 +447,7 @@ def amount_window(pl: PLine, ctx: Context, exclude: dict[int, Pair]) -> tuple[li
         return [], 0
     rules = ctx.rules
     window = line_window(pl, rules)
-    lists: list[Sequence[int]] = []
-    for acc in _reachable(pl.account):
-        by_amount = ctx.index.amount.get((pl.currency, acc))
-        hits = hits_of(by_amount.get(pl.minor)) if by_amount is not None else ()
-        if hits:
-            lists.append(hits)
+    lists = amount_lists(ctx, pl.currency, pl.account, pl.minor)
     if not lists:
         return [], 0
     excluded = sum(1 for r in exclude if _same_amount(pl, r, window, ctx))
@@ -496,10 +501,9 @@ def fee_and_instructed_candidates(
         # `_reachable`'s): all records of an amount, or none.
         if minor == 0 or (minor > 0) != (pl.minor > 0):
             continue
-        for acc in _reachable(pl.account):
-            by_amount = ctx.index.amount.get((currency, acc))
-            if by_amount is not None:
-                spans.append(ctx.in_window(hits_of(by_amount.get(minor)), window))
+        spans.extend(
+            ctx.in_window(hits, window) for hits in amount_lists(ctx, currency, pl.account, minor)
+        )
     limit = rules.max_candidates
     first = heapq.nsmallest(limit + len(exclude), itertools.chain.from_iterable(spans))
     return [r for r in first if r not in exclude][:limit]
