@@ -110,9 +110,10 @@ def explain(
         others = sorted(
             {all_recs[r].label for q in rivals for r in q.recs} - {r.label for r in recs}
         )
+        own_lines = set(p.lines)
         if others:
             text = f"{text[:-1]}; also plausible: {', '.join(others[:5])}."
-        elif any(not set(q.lines) <= set(p.lines) for q in rivals):
+        elif any(not own_lines.issuperset(q.lines) for q in rivals):
             text = f"{text[:-1]}; another bank line fits the same record."
     return "Review: " + text[0].lower() + text[1:] if not text.startswith("Review") else text
 

@@ -326,10 +326,9 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
         # two rarest of them, or the three rarest, when they are few.
         if len(lists) >= 2 and len(lists[0]) > rules.max_candidates:
             few = rules.max_candidates // 5
-            common: set[str] = set(ctx.name_set(lists[0]).intersection(lists[1]))
+            common = ctx.name_set(lists[0]).intersection(lists[1])
             if len(common) > few and len(lists) >= 3:
-                third = ctx.name_set(lists[2])
-                common = {name for name in common if name in third}
+                common = common.intersection(ctx.name_set(lists[2]))
             if len(common) <= few:
                 names.update(common)
     out: list[int] = []
