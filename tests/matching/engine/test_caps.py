@@ -170,6 +170,43 @@ def test_on_a_crowded_amount_the_very_same_name_still_counts() -> None:
     assert match.status is MatchStatus.REVIEW
 
 
+def _common_words(each: int) -> list[LedgerRecord]:
+    """`each` invoices of 59.00 from a Mueller of another trade and as many from another
+    cleaner, so that both words of MUELLER GEBAEUDEREINIGUNG are on `each` + 1 records
+    with the one payer who has both (INV-MG)."""
+    return [
+        *(record(f"INV-B{k}", "59.00", name="Müller Bau Paris AG") for k in range(each)),
+        *(
+            record(f"INV-S{k}", "59.00", name="Schmidt Gebäudereinigung Paris AG")
+            for k in range(each)
+        ),
+        record("INV-MG", "59.00", name="Müller Gebäudereinigung Paris AG"),
+    ]
+
+
+def test_on_a_crowded_amount_the_payers_words_together_single_it_out() -> None:
+    # Each word of the printed name is on more records of the amount than max_candidates,
+    # but only one record has them all.
+    rules = DEFAULT_RULES
+    records = _common_words(rules.max_candidates)
+    result = reconcile([line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")], records)
+    (match,) = result.matches
+    assert match.ledger_ids == ("INV-MG",)
+    assert match.status is MatchStatus.REVIEW
+
+
+def test_on_a_crowded_amount_a_word_on_far_too_many_records_is_not_narrowed() -> None:
+    # Past `_WIDE_WORD` times max_candidates records of its rarest word, a line's name is
+    # not narrowed by its other words: the search stays bounded on any data.
+    each = candidates._WIDE_WORD * DEFAULT_RULES.max_candidates
+    result = reconcile(
+        [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")], _common_words(each)
+    )
+    assert result.matches == ()
+    (left,) = result.unmatched_lines
+    assert left.reason.startswith(f"{2 * each + 1} open records have this amount")
+
+
 def test_the_name_cache_stays_bounded_and_answers_as_without_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -14,6 +14,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
@@ -49,9 +50,16 @@ SHORT = "short"
 OVER = "over"
 NO_RATE = "no-rate"
 
+if TYPE_CHECKING:
+    # A long hit list's ranks by word, and the words at each rank (`Context._word_index`).
+    _WordIndex = tuple[dict[str, array[int]], list[frozenset[str]]]
+
 STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
 _FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
 _SHORT_LIST = 16  # hit lists up to this long are filtered in place, longer ones once
+# A common amount's records of a payer's rarest word are narrowed by its other words only
+# when there are at most this many times `max_candidates` of them.
+_WIDE_WORD = 8
 _SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
 # One word spelt two ways scores this much or more: IMMOBILINE / IMMOBILIEN 90, NORGAARD /
 # NOERGAARD 94; MEYER / MAYER 80.
@@ -104,8 +112,9 @@ class Context:
         self.sorted_amounts: dict[tuple[str, str], tuple[list[int], array[int]]] = {}
         self._usable: dict[tuple[int, str], Sequence[int]] = {}
         self._by_day: dict[int, tuple[array[int], array[int]]] = {}
-        self._by_word: dict[int, dict[str, array[int]]] = {}
+        self._by_word: dict[int, _WordIndex] = {}
         self._name_sets: dict[int, frozenset[str]] = {}
+        self._words_of: dict[str, frozenset[str]] = {}
         self._name_words: list[str] | None = None
         self._spelt: dict[str, str | None] = {}
         self._alone: list[tuple[int, ...] | None] = [None] * len(prep.records)
@@ -170,46 +179,58 @@ class Context:
         `words` (the one word, when there is one), any order.
 
         In a long hit list (a common amount), the two must be the rarest of the words on
-        the list: they tell a payer apart (its trade, its town, not a common surname), and
-        when even the rarest is on more than `max_candidates` records within the window,
-        the name singles nothing out and none is returned. A long list is indexed once by
-        word, each word's records by date.
+        the list: they tell a payer apart (its trade, its town, not a common surname).
+        When more than `max_candidates` records within the window have them, the next
+        rarest words must be there too, until at most `max_candidates` are left; if none
+        of that narrows it enough, the name singles nothing out and none is returned. A
+        long list is indexed once by word, each word's records by date.
         """
         recs = self.prep.records
         if len(hits) <= _SHORT_LIST:
             need = min(2, len(words))
             near = self.in_window(hits, window)
             return [r for r in near if len(words.intersection(recs[r].name.split())) >= need]
-        by_word = self._by_word.get(id(hits))
-        if by_word is None:
-            lists: dict[str, list[int]] = {}
-            for r in self._by_date(hits)[1]:
-                for w in set(recs[r].name.split()):
-                    lists.setdefault(w, []).append(r)
-            by_word = {w: array("q", rs) for w, rs in lists.items()}
-            self._by_word[id(hits)] = by_word
+        days, ordered = self._by_date(hits)
+        by_word, words_at = self._word_index(hits)
         rarest = sorted((len(by_word[w]), w) for w in words if w in by_word)
         if len(rarest) < min(2, len(words)):
             return []
-        near = self._dated(by_word[rarest[0][1]], window)
-        if len(near) > self.rules.max_candidates:
-            return []
-        if len(rarest) == 1:
-            return list(near)
-        second = rarest[1][1]
-        return [r for r in near if second in recs[r].name.split()]
-
-    def _dated(self, dated: Sequence[int], window: tuple[int, int] | None) -> Sequence[int]:
-        """The records of `dated` (by date, ascending) within `window`."""
+        first = by_word[rarest[0][1]]
         if window is None:
-            return dated
-        recs = self.prep.records
+            kept: Sequence[int] = first
+        else:
+            lo, hi = bisect_left(days, window[0]), bisect_right(days, window[1])
+            kept = first[bisect_left(first, lo) : bisect_left(first, hi)]
+        cap = self.rules.max_candidates
+        if len(kept) > _WIDE_WORD * cap:
+            return []
+        for _, word in rarest[1:]:
+            kept = [k for k in kept if word in words_at[k]]
+            if len(kept) <= cap:
+                break
+        return [ordered[k] for k in kept] if len(kept) <= cap else []
 
-        def day(r: int) -> int:
-            return recs[r].day
+    def _word_index(self, hits: Sequence[int]) -> _WordIndex:
+        """A long hit list indexed by counterparty word, made once: for each word, the ranks
+        of its records in the list by date (`_by_date`), ascending; and each rank's words."""
+        found = self._by_word.get(id(hits))
+        if found is None:
+            recs = self.prep.records
+            words_at = [self._words(recs[r].name) for r in self._by_date(hits)[1]]
+            lists: dict[str, list[int]] = {}
+            for k, name_words in enumerate(words_at):
+                for w in name_words:
+                    lists.setdefault(w, []).append(k)
+            by_word = {w: array("q", ks) for w, ks in lists.items()}
+            found = self._by_word[id(hits)] = (by_word, words_at)
+        return found
 
-        lo, hi = window
-        return dated[bisect_left(dated, lo, key=day) : bisect_right(dated, hi, key=day)]
+    def _words(self, name: str) -> frozenset[str]:
+        """The words of a normalised counterparty name, split once per name."""
+        found = self._words_of.get(name)
+        if found is None:
+            found = self._words_of[name] = frozenset(name.split())
+        return found
 
     def name_set(self, names: list[str]) -> frozenset[str]:
         """A long list of the name index as a set, made once."""
