@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from accord.matching.engine import DEFAULT_RULES, reconcile
+from accord.matching.engine import DEFAULT_RULES, reconcile, rules_from_mapping
 from accord.matching.engine.model import (
     EngineResult,
     LedgerRecord,
@@ -232,6 +232,27 @@ def test_a_look_alike_name_with_the_right_amount_is_only_review() -> None:
     assert m.explanation.endswith("(name 88% similar); the name is close, not the same.")
 
 
+def test_the_same_name_with_another_legal_form_is_only_review() -> None:
+    """Found at 1M lines (seed 7): a Ltd paid three invoices at once, and a GmbH & Co. KG of
+    the same name had an open invoice of exactly that sum. Two companies."""
+    result = reconcile(
+        [line("B1", "825.96", name="Van der Berg Logistik Stuttgart Ltd")],
+        [record("265949", "825.96", name="Van der Berg Logistik Stuttgart GmbH & Co. KG")],
+    )
+    m = only(result)
+    assert (m.status, m.rule) == (REVIEW, "amount-name")
+    assert m.explanation.endswith("the name agrees but states another legal form.")
+
+
+def test_a_legal_form_spelt_out_or_left_off_by_the_bank_still_matches() -> None:
+    for printed in ("MUELLER MASCHINENBAU AKTIENGESELLSCHAFT", "MUELLER MASCHINENBAU"):
+        result = reconcile(
+            [line("B1", "731.20", name=printed)],
+            [record("INV-7", "731.20", name="Müller Maschinenbau AG")],
+        )
+        assert only(result).status == MATCHED, printed
+
+
 def test_a_second_line_fitting_the_same_record_blocks_an_amount_and_name_match() -> None:
     """Found at 100k lines: the payment quoting the number had a garbled name, the second
     transfer did not quote it; neither may be posted without a person looking."""
@@ -377,6 +398,26 @@ def test_known_fee_deduction_with_reference_matches_with_the_difference() -> Non
     )
     m = only(result)
     assert (m.status, m.rule, m.difference.minor) == (MATCHED, "reference-fee", -250)
+
+
+def test_a_part_payment_short_by_a_fee_amount_is_a_part_payment() -> None:
+    """Found at 1M lines (seed 7): the first of three instalments happened to leave 25.00
+    EUR open, a known fee amount. The payer says it is a part payment: the rest is owed."""
+    invoice = [record("RE-170041/2025", "1119.00", name="Brandt Holzbau München e.K.")]
+    text = "Teilzahlung 1 Ref. RE-170041/2025 thx"
+    result = reconcile([line("B1", "1094.00", remittance=text)], invoice)
+    m = only(result)
+    assert (m.status, m.rule, m.difference.minor) == (REVIEW, "partial", -2500)
+    plain = reconcile([line("B1", "1094.00", remittance="Ref. RE-170041/2025 thx")], invoice)
+    assert (only(plain).status, only(plain).rule) == (MATCHED, "reference-fee")
+
+
+def test_an_organisations_own_part_payment_word_counts() -> None:
+    rules = rules_from_mapping({"part_payment_words": ["Akonto"]})
+    invoice = [record("RE-5/2025", "1000.00")]
+    paid = [line("B1", "997.50", remittance="akonto RE-5/2025")]
+    assert only(reconcile(paid, invoice, rules=rules)).rule == "partial"
+    assert only(reconcile(paid, invoice)).rule == "reference-fee"
 
 
 def test_fee_deduction_without_reference_is_only_review() -> None:

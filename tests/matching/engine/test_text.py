@@ -9,8 +9,10 @@ from rapidfuzz import fuzz
 
 from accord.matching.engine.text import (
     is_valid_rf,
+    legal_forms,
     name_similarity,
     normalise_name,
+    other_legal_form,
     ref_key,
     ref_parts,
 )
@@ -45,6 +47,37 @@ def test_rf_checksum_is_validated() -> None:
 )
 def test_names_normalise_as_banks_print_them(raw: str, normal: str) -> None:
     assert normalise_name(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "forms"),
+    [
+        ("Müller GmbH & Co. KG", {"GMBH", "CO", "KG"}),
+        ("MUELLER GMBH U. CO. KG", {"GMBH", "CO", "KG"}),
+        ("MUELLER AKTIENGESELLSCHAFT", {"AG"}),
+        ("Mueller Limited", {"LTD"}),
+        ("Dubois Textil Lyon S.A.R.L.", {"SARL"}),
+        ("Müller Bau UG (haftungsbeschränkt)", {"UG"}),
+        ("Müller Bau", set()),
+    ],
+)
+def test_legal_forms_are_read_in_one_spelling(raw: str, forms: set[str]) -> None:
+    assert legal_forms(raw) == forms
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "other"),
+    [
+        ("X Bau Ltd", "X Bau GmbH & Co. KG", True),
+        ("X Bau AG", "X Bau GmbH", True),
+        ("X Bau GmbH", "X BAU GMBH U. CO. KG", False),
+        ("X Bau AG", "X BAU AKTIENGESELLSCHAFT", False),
+        ("X Bau SAS", "X BAU SA", False),  # cut short by the bank
+        ("X Bau GmbH", "X BAU", False),  # left off by the bank
+    ],
+)
+def test_another_legal_form_is_one_that_none_of_the_others_is(a: str, b: str, other: bool) -> None:
+    assert other_legal_form(legal_forms(a), legal_forms(b)) is other
 
 
 def test_subset_of_tokens_does_not_score_as_equal() -> None:

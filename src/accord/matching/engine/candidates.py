@@ -27,9 +27,11 @@ from accord.matching.engine.rules import Rules
 from accord.matching.engine.text import (
     groups_key,
     is_valid_rf,
+    legal_forms,
     lookup_words,
     name_in_text,
     name_similarity,
+    other_legal_form,
     ref_key,
     segments,
     strip_zeros,
@@ -76,6 +78,7 @@ class Pair:
         "fee",
         "fx_rate",
         "fx_source",
+        "other_form",
         "rec",
         "shared",
         "sim",
@@ -92,6 +95,7 @@ class Pair:
         self.fx_rate: Decimal | None = None
         self.fx_source: str | None = None
         self.sim: float | None = None
+        self.other_form = False  # the names agree but state different legal forms
         self.days: int | None = None
 
 
@@ -105,6 +109,7 @@ class Context:
         self.rates = rates
         self.patterns = [re.compile(p, re.IGNORECASE) for p in rules.reference_patterns]
         self.ignored = frozenset(ref_key(v) for v in rules.ignored_identifiers)
+        self.part_payment_words = tuple(text_words(w) for w in rules.part_payment_words)
         self.sim_cache: dict[tuple[str, str], float] = {}
         self.accounts = [pr.account or "" for pr in prep.records]
         # Long-lived int lists are arrays: 8 bytes an entry and no int object (the compiled
@@ -115,6 +120,7 @@ class Context:
         self._by_word: dict[int, _WordIndex] = {}
         self._name_sets: dict[int, frozenset[str]] = {}
         self._words_of: dict[str, frozenset[str]] = {}
+        self._forms: dict[str, frozenset[str]] = {}
         self._name_words: list[str] | None = None
         self._spelt: dict[str, str | None] = {}
         self._alone: list[tuple[int, ...] | None] = [None] * len(prep.records)
@@ -249,6 +255,22 @@ class Context:
         found = extractOne(word, self._name_words, scorer=ratio, score_cutoff=_SAME_WORD)
         spelt = self._spelt[word] = found[0] if found is not None else None
         return spelt
+
+    def other_legal_form(self, pl: PLine, pr: PRec) -> bool:
+        """Whether the line's and the record's names state different legal forms."""
+        party = pl.line.counterparty
+        return other_legal_form(
+            self._legal_forms(party.name if party else None),
+            self._legal_forms(pr.rec.counterparty),
+        )
+
+    def _legal_forms(self, raw: str | None) -> frozenset[str]:
+        if not raw:
+            return frozenset()
+        found = self._forms.get(raw)
+        if found is None:
+            found = self._forms[raw] = legal_forms(raw)
+        return found
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)
@@ -579,7 +601,9 @@ def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
     if pl.day is not None:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
-    pair.sim = _name(pl, pr, ctx)
+    pair.sim = sim = _name(pl, pr, ctx)
+    if sim is not None and sim >= ctx.rules.name_auto and pl.name:
+        pair.other_form = ctx.other_legal_form(pl, pr)
     return pair
 
 
@@ -616,12 +640,29 @@ def _classify(pl: PLine, pair: Pair, limit: int, ctx: Context) -> None:
         return
     shortfall = abs(pair.expected) - abs(pl.minor)
     charges = pl.line.charges
-    if (
+    charged = (
         charges is not None and charges.currency == pl.currency and shortfall == abs(charges.minor)
-    ) or (shortfall > 0 and pl.minor > 0 and shortfall in ctx.rules.fee_amounts(pl.currency)):
+    )
+    known_fee = shortfall > 0 and pl.minor > 0 and shortfall in ctx.rules.fee_amounts(pl.currency)
+    if (charged or known_fee) and not says_part_payment(pl, ctx):
         pair.aclass, pair.fee = FEE, shortfall
     else:
         pair.aclass = SHORT if shortfall > 0 else OVER
+
+
+def says_part_payment(pl: PLine, ctx: Context) -> bool:
+    """Whether the line's texts call it a part payment (`Teilzahlung 1`, an instalment):
+    then what it leaves open is still owed, whatever a bank's fee would have been."""
+    if pl.part_payment is None:
+        words = pl.words or _text_words(pl)  # not kept: at 1M lines, 130 MB
+        pl.part_payment = any(word in words for word in ctx.part_payment_words)
+    return pl.part_payment
+
+
+def _text_words(pl: PLine) -> str:
+    """The line's remittance and additional information as words (`text_words`)."""
+    line = pl.line
+    return text_words(" ".join(t for t in (line.remittance, line.additional_info) if t))
 
 
 def _convert(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> None:
@@ -664,6 +705,5 @@ def _name(pl: PLine, pr: PRec, ctx: Context) -> float | None:
     if pl.name:
         return ctx.similarity(pl.name, pr.name)
     if pl.words is None:
-        line = pl.line
-        pl.words = text_words(" ".join(t for t in (line.remittance, line.additional_info) if t))
+        pl.words = _text_words(pl)
     return 90.0 if name_in_text(pr.name, pl.words) else None

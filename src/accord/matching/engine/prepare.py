@@ -66,6 +66,7 @@ class PLine:
         "line",
         "minor",
         "name",
+        "part_payment",
         "pos",
         "sort_key",
         "unique",
@@ -81,7 +82,8 @@ class PLine:
         self.booked = line.status == LineStatus.BOOKED
         party = line.counterparty
         self.name = names.get(party.name if party else None)
-        self.words: str | None = None
+        self.words: str | None = None  # the texts' words, kept when a name is looked for there
+        self.part_payment: bool | None = None  # whether the texts call it one, once asked
         self.unique: str | None = None  # the identity, where another line shares `ident`
         self.sort_key = line_sort_key(line, self.account)
         self.pos = 0

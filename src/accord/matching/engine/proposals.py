@@ -41,6 +41,7 @@ DOUBLE_PAYMENT = "possible double payment"
 # Why a one-to-one proposal whose stage may auto-match is for review (its notes).
 SHARED_NUMBER = ("the number quoted also fits a record of another series",)
 CLOSE_NAME = ("the name is close, not the same",)
+OTHER_FORM = ("the name agrees but states another legal form",)
 
 
 # Proposal's attributes, in the order `__reduce__` sends them.
@@ -133,7 +134,7 @@ def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | 
     """(band, stage, may-auto) for one line and one record, or None if not worth proposing."""
     s, a, sim = pair.strength, pair.aclass, pair.sim
     strong = rules.strong_name(sim)
-    certain = sim is not None and sim >= rules.name_auto
+    certain = sim is not None and sim >= rules.name_auto and not pair.other_form
     if s >= PREFIXED:
         # Digits two series share need the name too: the amount may be a coincidence.
         sure = not pair.shared or strong
@@ -203,7 +204,7 @@ def one_to_one(
         if pair.shared and stage in (REFERENCE, REFERENCE_FX, REFERENCE_FEE):
             prop.notes = SHARED_NUMBER
         elif stage in (AMOUNT_NAME, FX_NAME):
-            prop.notes = CLOSE_NAME
+            prop.notes = OTHER_FORM if pair.other_form else CLOSE_NAME
     return prop.finish(line_minor)
 
 

@@ -122,6 +122,19 @@ class Rules:
     max_group_records: int = 500
     truncation_length: int = 135
     ignored_identifiers: tuple[str, ...] = ("NOTPROVIDED", "NONREF", "NONE", "NA", "UNKNOWN")
+    part_payment_words: tuple[str, ...] = (
+        "TEILZAHLUNG",
+        "TEILBETRAG",
+        "ANZAHLUNG",
+        "ABSCHLAG",
+        "ABSCHLAGSZAHLUNG",
+        "RATENZAHLUNG",
+        "PART PAYMENT",
+        "PARTIAL PAYMENT",
+        "INSTALMENT",
+        "INSTALLMENT",
+        "ACOMPTE",
+    )
 
     def fee_amounts(self, currency: str) -> tuple[int, ...]:
         """Known fee amounts (minor units) for `currency`; empty when none are configured."""

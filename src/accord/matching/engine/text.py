@@ -172,13 +172,45 @@ def _merge_initials(tokens: list[str]) -> list[str]:
 
 def normalise_name(raw: str) -> str:
     """Comparable form of a counterparty name: `Müller GmbH & Co. KG` -> `MUELLER`."""
+    tokens = _name_tokens(raw)
+    kept = [t for t in tokens if t not in LEGAL_FORMS]
+    return " ".join(kept or tokens)
+
+
+def _name_tokens(raw: str) -> list[str]:
     text = raw.upper().translate(_TRANSLIT)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    tokens = _merge_initials(_SEGMENT.findall(text))
-    kept = [t for t in tokens if t not in LEGAL_FORMS]
-    return " ".join(kept or tokens)
+    return _merge_initials(_SEGMENT.findall(text))
+
+
+# Long and short spellings of one legal form.
+_FORM_SPELLINGS = {
+    "LIMITED": "LTD",
+    "AKTIENGESELLSCHAFT": "AG",
+    "KOMMANDITGESELLSCHAFT": "KG",
+    "HAFTUNGSBESCHRAENKT": "UG",
+    "MBH": "GMBH",
+    "INCORPORATED": "INC",
+    "CORPORATION": "CORP",
+    "COMPANY": "CO",
+}
+
+
+def legal_forms(raw: str) -> frozenset[str]:
+    """The legal forms a counterparty name states, one spelling each: `Müller GmbH & Co.
+    KG` -> {GMBH, CO, KG}, `MUELLER AKTIENGESELLSCHAFT` -> {AG}."""
+    spelt = [_FORM_SPELLINGS.get(token, token) for token in _name_tokens(raw)]
+    return frozenset(form for form in spelt if form in LEGAL_FORMS)
+
+
+def other_legal_form(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two names state legal forms and none of one's is one of the other's: two
+    companies (Ltd and GmbH & Co. KG). A form may be cut short (`SA` of SAS)."""
+    if not a or not b:
+        return False
+    return not any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
 def _collapse_umlauts(name: str) -> str:
