@@ -74,6 +74,7 @@ def test_legal_forms_are_read_in_one_spelling(raw: str, forms: set[str]) -> None
         ("X Bau AG", "X BAU AKTIENGESELLSCHAFT", False),
         ("X Bau SAS", "X BAU SA", False),  # cut short by the bank
         ("X Bau GmbH", "X BAU", False),  # left off by the bank
+        ("X Bau GmbH", "X BAU GES", False),  # GESELLSCHAFT MIT BESCHRAENKTER HAFTUNG, cut
     ],
 )
 def test_another_legal_form_is_one_that_none_of_the_others_is(a: str, b: str, other: bool) -> None:
