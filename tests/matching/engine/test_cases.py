@@ -244,6 +244,15 @@ def test_the_same_name_with_another_legal_form_is_only_review() -> None:
     assert m.explanation.endswith("the name agrees but states another legal form.")
 
 
+def test_a_name_cut_short_into_what_looks_like_a_legal_form_still_matches() -> None:
+    """Found at 1M lines (seed 7): the bank cut the town after two letters, AS."""
+    result = reconcile(
+        [line("B1", "1314.52", name="Bakker Verpackung As")],
+        [record("RE-7/2025", "1314.52", name="Bakker Verpackung Aschaffenburg GmbH")],
+    )
+    assert only(result).status == MATCHED
+
+
 def test_a_legal_form_spelt_out_or_left_off_by_the_bank_still_matches() -> None:
     for printed in ("MUELLER MASCHINENBAU AKTIENGESELLSCHAFT", "MUELLER MASCHINENBAU"):
         result = reconcile(

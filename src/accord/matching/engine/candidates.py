@@ -95,7 +95,7 @@ class Pair:
         self.fx_rate: Decimal | None = None
         self.fx_source: str | None = None
         self.sim: float | None = None
-        self.other_form = False  # the names agree but state different legal forms
+        self.other_form = False  # the names have the same words but different legal forms
         self.days: int | None = None
 
 
@@ -602,7 +602,9 @@ def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
     pair.sim = sim = _name(pl, pr, ctx)
-    if sim is not None and sim >= ctx.rules.name_auto and pl.name:
+    if sim == 100.0 and pl.name:
+        # Only names of the very same words: in a name the bank cut short or misspelt, the
+        # last word may look like a legal form (`BAKKER VERPACKUNG AS` for Aschaffenburg).
         pair.other_form = ctx.other_legal_form(pl, pr)
     return pair
 
