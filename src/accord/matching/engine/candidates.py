@@ -656,7 +656,7 @@ def says_part_payment(pl: PLine, ctx: Context) -> bool:
     """Whether the line's texts call it a part payment (`Teilzahlung 1`, an instalment):
     then what it leaves open is still owed, whatever a bank's fee would have been."""
     if pl.part_payment is None:
-        words = pl.words or _text_words(pl)  # not kept: at 1M lines, 130 MB
+        words = pl.words or _text_words(pl)  # not kept: most lines never need them again
         pl.part_payment = any(word in words for word in ctx.part_payment_words)
     return pl.part_payment
 
