@@ -602,9 +602,10 @@ def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
     pair.sim = sim = _name(pl, pr, ctx)
-    if sim == 100.0 and pl.name:
-        # Only names of the very same words: in a name the bank cut short or misspelt, the
-        # last word may look like a legal form (`BAKKER VERPACKUNG AS` for Aschaffenburg).
+    if sim == 100.0 and pl.name and pair.strength < PREFIXED and pair.aclass in (EXACT, FX):
+        # Only where the name alone may decide (amount + name), and only between names of
+        # the very same words: in a name the bank cut short or misspelt, the last word may
+        # look like a legal form (`BAKKER VERPACKUNG AS` for Aschaffenburg).
         pair.other_form = ctx.other_legal_form(pl, pr)
     return pair
 
