@@ -195,7 +195,7 @@ class Context:
         if len(hits) <= _SHORT_LIST:
             need = min(2, len(words))
             near = self.in_window(hits, window)
-            return [r for r in near if len(words.intersection(recs[r].name.split())) >= need]
+            return [r for r in near if len(words & self._words(recs[r].name)) >= need]
         days, ordered = self._by_date(hits)
         by_word, words_at = self._word_index(hits)
         rarest = sorted((len(by_word[w]), w) for w in words if w in by_word)
@@ -647,13 +647,13 @@ def _classify(pl: PLine, pair: Pair, limit: int, ctx: Context) -> None:
         charges is not None and charges.currency == pl.currency and shortfall == abs(charges.minor)
     )
     known_fee = shortfall > 0 and pl.minor > 0 and shortfall in ctx.rules.fee_amounts(pl.currency)
-    if (charged or known_fee) and not says_part_payment(pl, ctx):
+    if (charged or known_fee) and not _says_part_payment(pl, ctx):
         pair.aclass, pair.fee = FEE, shortfall
     else:
         pair.aclass = SHORT if shortfall > 0 else OVER
 
 
-def says_part_payment(pl: PLine, ctx: Context) -> bool:
+def _says_part_payment(pl: PLine, ctx: Context) -> bool:
     """Whether the line's texts call it a part payment (`Teilzahlung 1`, an instalment):
     then what it leaves open is still owed, whatever a bank's fee would have been."""
     if pl.part_payment is None:
