@@ -61,6 +61,9 @@ def test_tolerance_takes_the_larger_of_absolute_and_relative() -> None:
         ({"auto_stages": ["guess"]}, "'auto_stages'"),
         ({"reference_patterns": ["(unclosed"]}, "'reference_patterns'[0]"),
         ({"reference_prefixes": "INV"}, "'reference_prefixes'"),
+        ({"part_payment_words": "Akonto"}, "'part_payment_words'"),
+        ({"part_payment_words": ["Akonto", " - "]}, "'part_payment_words'[1]"),
+        ({"part_payment_words": ["Ωμέγα"]}, "'part_payment_words'[0]"),
     ],
 )
 def test_bad_rules_name_the_key(mapping: dict[str, object], named: str) -> None:

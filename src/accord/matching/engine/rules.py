@@ -15,6 +15,7 @@ from typing import Any
 
 from accord.kit.errors import BadInput
 from accord.kit.money import check_currency, to_minor
+from accord.matching.engine.text import normalise_name
 
 # Stage (rule) names, as written in the `rule` column of matches.
 IDENTIFIER = "identifier"
@@ -243,6 +244,8 @@ def rules_from_mapping(mapping: Mapping[str, Any], base: Rules = DEFAULT_RULES) 
         changes[key] = _PARSERS[kind](key, value)
     if "reference_patterns" in changes:
         _check_patterns(changes["reference_patterns"])
+    if "part_payment_words" in changes:
+        _check_words("part_payment_words", changes["part_payment_words"])
     return replace(base, **changes)
 
 
@@ -252,3 +255,11 @@ def _check_patterns(patterns: tuple[str, ...]) -> None:
             re.compile(pattern)
         except re.error as exc:
             raise BadInput(f"rules: 'reference_patterns'[{i}] is not a regex: {exc}") from None
+
+
+def _check_words(key: str, words: tuple[str, ...]) -> None:
+    # Texts are searched in their normalised words (A-Z, 0-9): a word with none of those
+    # would be found in every empty text.
+    for i, word in enumerate(words):
+        if not normalise_name(word):
+            raise BadInput(f"rules: {key!r}[{i}] has no letter A-Z or digit: {word!r}")
