@@ -568,6 +568,26 @@ def test_more_than_one_of_two_quoted_invoices_is_review() -> None:
     assert [m.status for m in result.matches] == [REVIEW]
 
 
+def test_over_payment_quoting_a_bare_number_in_the_payers_name_is_review() -> None:
+    # The record's whole reference is digits: quoted, it is evidence, not proof.
+    payer = "Zimmermann Trading Leipzig e.K."
+    result = reconcile(
+        [line("B1", "431.38", remittance="101443 KD 5001159", name="ZIMMERMANN TRADING LEIPZIG")],
+        [record("101443", "392.17", name=payer), record("101444", "120.00", name=payer)],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "overpayment", ("101443",))
+    assert m.explanation.startswith("Review: the number of 101443 is quoted; 431.38 EUR over-pays")
+
+
+def test_over_payment_quoting_a_bare_number_under_another_name_proposes_nothing() -> None:
+    result = reconcile(
+        [line("B1", "431.38", remittance="Ref. 101443", name="SCHMIDT LOGISTIK AG")],
+        [record("101443", "392.17", name="Zimmermann Trading Leipzig e.K.")],
+    )
+    assert result.matches == ()
+
+
 def _over_payment(text: str, name: str | None, *more: LedgerRecord) -> Match:
     """600.00 paid for RE-6865/2025 (500.00 EUR, Hoffmann Immobilien Hamburg)."""
     payer = "Hoffmann Immobilien Hamburg"

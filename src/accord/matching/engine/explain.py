@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from accord.kit.money import exponent
+from accord.matching.engine.candidates import BARE
 from accord.matching.engine.model import RecordType
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal
@@ -151,7 +152,8 @@ def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], total: int)
     if stage in (PARTIAL, OVERPAYMENT):
         if abs(total) > abs(p.expected):
             over = money(total - p.expected, cur)
-            return f"Reference {labels} is quoted; {amt} over-pays its {expected} by {over}"
+            quoted = "The number of" if p.strength == BARE else "Reference"
+            return f"{quoted} {labels} is quoted; {amt} over-pays its {expected} by {over}"
         return f"Partially paid: {amt} of {expected} for {labels}"
     if stage in (AMOUNT_NAME, FX_NAME):
         how = "converted amount" if stage == FX_NAME else "amount"

@@ -19,6 +19,7 @@ from accord.matching.engine.candidates import (
     FX,
     ID,
     NO_RATE,
+    OVER,
     PREFIXED,
     STRENGTH_WORDS,
     Pair,
@@ -30,6 +31,7 @@ from accord.matching.engine.rules import (
     FX_AMOUNT,
     FX_NAME,
     IDENTIFIER,
+    OVERPAYMENT,
     PARTIAL,
     REFERENCE,
     REFERENCE_FEE,
@@ -164,6 +166,10 @@ def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | 
         return (64 if s == BARE else 62, FX_NAME, certain) if strong else (25, FX_AMOUNT, False)
     if a == FEE and strong:
         return 55, FEE_NAME, False
+    if a == OVER and s == BARE and strong:
+        # The record's number and the payer's name, and more than its amount: an
+        # over-payment, or a payment for more than this record. A person decides.
+        return 57, OVERPAYMENT, False
     return None
 
 
