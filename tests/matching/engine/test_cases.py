@@ -169,6 +169,52 @@ def test_a_bare_number_from_another_payer_completes_nothing() -> None:
     assert [u.line.bank_ref for u in result.unmatched_lines] == ["B3"]
 
 
+def _instalments_by_bare_number_alone(*amounts: str) -> EngineResult:
+    payer = "Bäcker Distribution Bonn SARL"
+    return reconcile(
+        [
+            line(f"B{k + 1}", amount, remittance=f"Teilzahlung {k + 1} Ref. 101439", name=payer)
+            for k, amount in enumerate(amounts)
+        ],
+        [record("101439", "2252.47", name=payer)],
+    )
+
+
+def test_a_part_payment_quoting_only_the_bare_number_in_the_payers_name_is_review() -> None:
+    m = only(_instalments_by_bare_number_alone("1898.00"))
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1",))
+    assert m.evidence.notes == (
+        "paid 1898.00 EUR of 2252.47 EUR",
+        "the payment quotes only its number",
+    )
+
+
+def test_part_payments_quoting_only_the_bare_number_are_one_review_together() -> None:
+    m = only(_instalments_by_bare_number_alone("846.00", "350.00"))
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
+    assert "2 payments quote only its number" in m.evidence.notes
+
+
+def test_instalments_quoting_only_the_bare_number_that_complete_it_are_review() -> None:
+    m = only(_instalments_by_bare_number_alone("2000.00", "252.47"))
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "instalments", ("B1", "B2"))
+    assert m.difference.minor == 0
+
+
+def test_a_part_payment_of_digits_two_series_share_goes_to_the_payers_record() -> None:
+    """Found at 100k lines: the closer amount of another customer's record was preferred."""
+    payer = "Bakker Software Lyon UG (haftungsbeschränkt)"
+    result = reconcile(
+        [line("B1", "897.00", remittance="Teilzahlung 2 Rechnung 180/2025", name=payer)],
+        [
+            record("RE-180/2025", "1500.00", name=payer),
+            record("INV-2025-00180", "1000.00", name="Lindqvist Consulting Hannover GmbH"),
+        ],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.ledger_ids) == (REVIEW, "partial", ("RE-180/2025",))
+
+
 def test_double_payment_earlier_transfer_pays_and_the_second_is_left_open() -> None:
     result = reconcile(
         [

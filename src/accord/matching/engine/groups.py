@@ -222,7 +222,7 @@ def instalments(
     """Several lines of one account that each quote only `pr` and pay part of it; `weak`
     lines quote only its bare number, in the payer's name, and can only complete it."""
     if not line_pos:
-        return None
+        return _weak_only(pr, weak, lines, ctx)
     if len(line_pos) < 2:
         return _completed_by_weak(pr, line_pos, weak, lines, ctx)
     rules = ctx.rules
@@ -279,6 +279,31 @@ def _completed_by_weak(
     refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
     verb = "quotes" if len(extra) == 1 else "quote"
     prop.notes = (f"completed by {refs}, which {verb} only its number",)
+    return prop
+
+
+def _weak_only(
+    pr: PRec, weak: Sequence[int], lines: Sequence[PLine], ctx: Context
+) -> Proposal | None:
+    """Lines that quote only `pr`'s bare number, in the payer's name, and pay part of it
+    or all of it together (review: digits alone are never proof)."""
+    if not weak or len(weak) > ctx.rules.max_subset_records:
+        return None
+    target = abs(pr.minor)
+    total = sum(abs(lines[i].minor) for i in weak)
+    quoting = "quotes" if len(weak) == 1 else "quote"
+    if abs(total - target) <= ctx.rules.collective_tolerance.limit(target):
+        prop = _instal(pr, weak, lines, 60, ctx, INSTALMENTS)
+        prop.auto = False
+        prop.notes = (f"{len(weak)} payments {quoting} only its number",)
+        return prop
+    if total > target:
+        return None
+    prop = _instal(pr, weak, lines, 50, ctx, PARTIAL)
+    prop.notes = (
+        f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",
+        f"{'the payment' if len(weak) == 1 else f'{len(weak)} payments'} {quoting} only its number",
+    )
     return prop
 
 

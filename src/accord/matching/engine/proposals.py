@@ -152,7 +152,9 @@ def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | 
             return 82, REFERENCE_FEE, sure
         if a == NO_RATE:
             return 50, REFERENCE_FX, False
-        return 55, PARTIAL, False
+        # Short or over: any amount is plausible, so the name tells which of two series
+        # sharing the digits is meant, before the amount's distance does.
+        return (55 if sure else 50), PARTIAL, False
     if a == EXACT:
         if strong:
             return (75 if s == BARE else 70), AMOUNT_NAME, certain
