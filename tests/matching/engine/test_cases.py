@@ -201,6 +201,36 @@ def test_instalments_quoting_only_the_bare_number_that_complete_it_are_review() 
     assert m.difference.minor == 0
 
 
+def test_a_part_payment_and_one_quoting_only_the_bare_number_are_one_review() -> None:
+    payer = "De Vries Textil Berlin SARL"
+    result = reconcile(
+        [
+            line("B1", "846.00", remittance="Teilzahlung 1 Rechnung 100604", name=payer),
+            line("B2", "350.00", remittance="Teilzahlung 2 Ihre 100604 thx", name=payer),
+        ],
+        [record("100604", "1556.49", name=payer)],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
+    assert "1 of the payments quote only its number" in m.evidence.notes
+
+
+def test_part_payments_of_the_payer_are_not_grouped_with_another_payers_quote() -> None:
+    """Found at 100k lines: a third line quoting the same number under another name was
+    made part of the instalments, so the payer's own two were never offered together."""
+    payer = "Gérard Optik Lyon GmbH"
+    result = reconcile(
+        [
+            line("B1", "86.00", remittance="Teilzahlung 1 Ihre inv 2025/14588", name=payer),
+            line("B2", "1086.00", remittance="Teilzahlung 2 Payment INV14588", name=payer),
+            line("B3", "259.78", remittance="INV-2025-14588", name="Lindqvist Consulting AG"),
+        ],
+        [record("INV-2025-14588", "1479.24", name=payer)],
+    )
+    (m,) = [m for m in result.matches if m.ledger_ids == ("INV-2025-14588",)]
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
+
+
 def test_a_part_payment_of_digits_two_series_share_goes_to_the_payers_record() -> None:
     """Found at 100k lines: the closer amount of another customer's record was preferred."""
     payer = "Bakker Software Lyon UG (haftungsbeschränkt)"

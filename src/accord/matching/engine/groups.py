@@ -224,7 +224,8 @@ def instalments(
     if not line_pos:
         return _weak_only(pr, weak, lines, ctx)
     if len(line_pos) < 2:
-        return _completed_by_weak(pr, line_pos, weak, lines, ctx)
+        completed = _completed_by_weak(pr, line_pos, weak, lines, ctx)
+        return completed or (_partly_paid(pr, line_pos, weak, lines, ctx) if weak else None)
     rules = ctx.rules
     values = [abs(lines[i].minor) for i in line_pos]
     target = abs(pr.minor)
@@ -248,11 +249,31 @@ def instalments(
                 prop.notes += ("other combinations of these payments also complete it",)
             return prop
     completed = _completed_by_weak(pr, line_pos, weak, lines, ctx)
-    if completed is not None:
-        return completed
-    prop = _instal(pr, line_pos, lines, 55, ctx, PARTIAL)
+    return completed or _partly_paid(pr, line_pos, weak, lines, ctx)
+
+
+def _partly_paid(
+    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: Sequence[PLine], ctx: Context
+) -> Proposal:
+    """The lines quoting `pr` that pay part of it: those in its counterparty's name when
+    others quote it too (another payer's digits are no instalment of this record), with
+    the lines quoting only its number as long as they do not pay too much."""
+    target = abs(pr.minor)
+    own = [i for i in line_pos if not _other_payer(lines[i], pr, ctx)] or list(line_pos)
+    paid = sum(abs(lines[i].minor) for i in own)
+    weak_paid = sum(abs(lines[i].minor) for i in weak)
+    extra = list(weak) if paid + weak_paid <= target else []
+    prop = _instal(pr, [*own, *extra], lines, 55, ctx, PARTIAL)
+    total = paid + (weak_paid if extra else 0)
     prop.notes = (f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",)
+    if extra:
+        prop.notes += (f"{len(extra)} of the payments quote only its number",)
     return prop
+
+
+def _other_payer(pl: PLine, pr: PRec, ctx: Context) -> bool:
+    """The line names a payer unlike the record's counterparty."""
+    return bool(pl.name and pr.name) and not ctx.rules.strong_name(ctx.similarity(pl.name, pr.name))
 
 
 def _completed_by_weak(
