@@ -664,6 +664,26 @@ def test_over_payment_quoting_a_bare_number_under_another_name_proposes_nothing(
     assert result.matches == ()
 
 
+def test_digits_of_a_longer_reference_make_no_over_payment_beside_quoted_references() -> None:
+    """Found at 1M lines: a cut list quoting INV-2025-00955 was proposed as an over-payment
+    of DD-2025-00000955, whose digits it holds, instead of the records it quotes."""
+    payer = "García Transporte München Ltd"
+    quoted = [record(f"INV-2025-0095{k}", "500.00", name=payer) for k in (3, 4, 5)]
+    result = reconcile(
+        [
+            line(
+                "B1",
+                "2100.00",
+                remittance="INV-2025-00953, INV-2025-00954, INV-2025-00955, IN",
+                name=payer,
+            )
+        ],
+        [*quoted, record("RE-4820/2025", "1702.93", name=payer, reference="DD-2025-00000955")],
+    )
+    (m,) = [m for m in result.matches if m.bank_refs == ("B1",)]
+    assert m.ledger_ids == ("INV-2025-00953", "INV-2025-00954", "INV-2025-00955")
+
+
 def _over_payment(text: str, name: str | None, *more: LedgerRecord) -> Match:
     """600.00 paid for RE-6865/2025 (500.00 EUR, Hoffmann Immobilien Hamburg)."""
     payer = "Hoffmann Immobilien Hamburg"

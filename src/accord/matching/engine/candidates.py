@@ -78,6 +78,7 @@ class Pair:
         "fee",
         "fx_rate",
         "fx_source",
+        "number",
         "other_form",
         "rec",
         "shared",
@@ -96,6 +97,7 @@ class Pair:
         self.fx_source: str | None = None
         self.sim: float | None = None
         self.other_form = False  # the names have the same words but different legal forms
+        self.number = False  # found bare, the record's whole reference is that number
         self.days: int | None = None
 
 
@@ -598,6 +600,8 @@ def compatible(pl: PLine, pr: PRec) -> bool:
 def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
     """Compare amounts (converting when needed), names and dates of a line and a record."""
     pair = Pair(pr.pos, strength)
+    if strength == BARE:
+        pair.number = is_number(pr)
     if pl.day is not None:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
@@ -608,6 +612,11 @@ def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
         # look like a legal form (`BAKKER VERPACKUNG AS` for Aschaffenburg).
         pair.other_form = ctx.other_legal_form(pl, pr)
     return pair
+
+
+def is_number(pr: PRec) -> bool:
+    """The record's whole reference is a number (`101443`): quoted, it is found bare."""
+    return ref_key(pr.label).isdigit()
 
 
 def _amount(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> None:

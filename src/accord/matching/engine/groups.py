@@ -20,6 +20,7 @@ from accord.matching.engine.candidates import (
     Context,
     Pair,
     compatible,
+    is_number,
     line_window,
 )
 from accord.matching.engine.hits import hits_of
@@ -306,9 +307,9 @@ def _completed_by_weak(
 def _weak_only(
     pr: PRec, weak: Sequence[int], lines: Sequence[PLine], ctx: Context
 ) -> Proposal | None:
-    """Lines that quote only `pr`'s bare number, in the payer's name, and pay part of it
-    or all of it together (review: digits alone are never proof)."""
-    if not weak or len(weak) > ctx.rules.max_subset_records:
+    """Lines that quote only `pr`'s number, its whole reference, in the payer's name, and
+    pay part of it or all of it together (review: digits alone are never proof)."""
+    if not weak or len(weak) > ctx.rules.max_subset_records or not is_number(pr):
         return None
     target = abs(pr.minor)
     total = sum(abs(lines[i].minor) for i in weak)

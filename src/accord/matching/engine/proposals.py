@@ -168,10 +168,11 @@ def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | 
         return (64 if s == BARE else 62, FX_NAME, certain) if strong else (25, FX_AMOUNT, False)
     if a == FEE and strong:
         return 55, FEE_NAME, False
-    if a == OVER and s == BARE and strong:
+    if a == OVER and pair.number and strong:
         # The record's number and the payer's name, and more than its amount: an
-        # over-payment, or a payment for more than this record. A person decides.
-        return 57, OVERPAYMENT, False
+        # over-payment, or a payment for more than this record. A person decides; quoted
+        # references paid short or over (55) come first.
+        return 54, OVERPAYMENT, False
     return None
 
 
