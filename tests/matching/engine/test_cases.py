@@ -684,6 +684,27 @@ def test_digits_of_a_longer_reference_make_no_over_payment_beside_quoted_referen
     assert m.ledger_ids == ("INV-2025-00953", "INV-2025-00954", "INV-2025-00955")
 
 
+def test_a_bare_number_beside_a_quoted_reference_pays_no_record_of_that_number() -> None:
+    """Found at 1M lines: an order number (`Auftrag 170937`) was another open record's whole
+    reference; the second payment of the invoice it quotes was proposed as over-paying it,
+    another as paying part of 127508."""
+    payer = "Nørgaard Bau Dresden SARL"
+    later = DAY + timedelta(days=5)
+    result = reconcile(
+        [
+            line("B0", "150.00", remittance="INV-2025-192800", name=payer),
+            line("B1", "150.00", remittance="Auftrag 170937 Ihre INV192800", name=payer, day=later),
+            line("B2", "150.00", remittance="Auftrag 127508 Ihre INV192800", name=payer, day=later),
+        ],
+        [
+            record("INV-2025-192800", "150.00", name=payer),
+            record("170937", "119.00", name=payer),
+            record("127508", "1072.04", name=payer),
+        ],
+    )
+    assert {u.record.id for u in result.unmatched_records} == {"170937", "127508"}
+
+
 def _over_payment(text: str, name: str | None, *more: LedgerRecord) -> Match:
     """600.00 paid for RE-6865/2025 (500.00 EUR, Hoffmann Immobilien Hamburg)."""
     payer = "Hoffmann Immobilien Hamburg"

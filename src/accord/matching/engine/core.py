@@ -251,6 +251,8 @@ def _propose_line(pl: PLine, run: _Run) -> None:
         prop = one_to_one(line, ctx.alone(pair.rec), pl.minor, pl.booked, pair, rules)
         if prop is None or (prop.stage == AMOUNT and prop.band <= 30 and plain_amount > 3):
             continue
+        if quoted and pair.strength == BARE and prop.stage == OVERPAYMENT:
+            continue  # a record's bare number beside a quoted reference: an order number, say
         if prop.stage == AMOUNT_NAME and peers > rules.common_amount_records:
             # A common amount (a subscription price, a round sum) paid by a name that
             # several customers could bear, or paid twice: without a reference, a guess.
@@ -278,7 +280,7 @@ def _propose_line(pl: PLine, run: _Run) -> None:
     if len(short) <= 3:  # an instalment may quote a number two records share
         for p in short:
             run.instal.setdefault((p.rec, pl.account), []).append(pl.pos)
-    if not short:
+    if not quoted:  # beside a quoted reference, a bare number is no part payment
         weak = [
             p
             for p in ordered
