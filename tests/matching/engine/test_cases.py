@@ -192,13 +192,14 @@ def test_a_part_payment_quoting_only_the_bare_number_in_the_payers_name_is_revie
 def test_part_payments_quoting_only_the_bare_number_are_one_review_together() -> None:
     m = only(_instalments_by_bare_number_alone("846.00", "350.00"))
     assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
-    assert "2 payments quote only its number" in m.evidence.notes
+    assert "the 2 payments quote only its number" in m.evidence.notes
 
 
 def test_instalments_quoting_only_the_bare_number_that_complete_it_are_review() -> None:
     m = only(_instalments_by_bare_number_alone("2000.00", "252.47"))
     assert (m.status, m.rule, m.bank_refs) == (REVIEW, "instalments", ("B1", "B2"))
     assert m.difference.minor == 0
+    assert m.explanation.endswith("; the 2 payments quote only its number.")
 
 
 def test_a_part_payment_and_one_quoting_only_the_bare_number_are_one_review() -> None:
@@ -212,7 +213,7 @@ def test_a_part_payment_and_one_quoting_only_the_bare_number_are_one_review() ->
     )
     m = only(result)
     assert (m.status, m.rule, m.bank_refs) == (REVIEW, "partial", ("B1", "B2"))
-    assert "1 of the payments quote only its number" in m.evidence.notes
+    assert "B2 quotes only its number" in m.evidence.notes
 
 
 def test_part_payments_of_the_payer_are_not_grouped_with_another_payers_quote() -> None:

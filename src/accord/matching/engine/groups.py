@@ -221,7 +221,7 @@ def instalments(
     weak: Sequence[int] = (),
 ) -> Proposal | None:
     """Several lines of one account that each quote only `pr` and pay part of it; `weak`
-    lines quote only its bare number, in the payer's name, and can only complete it."""
+    lines quote only its bare number, in the payer's name, and join them for review."""
     if not line_pos:
         return _weak_only(pr, weak, lines, ctx)
     if len(line_pos) < 2:
@@ -268,7 +268,8 @@ def _partly_paid(
     total = paid + (weak_paid if extra else 0)
     prop.notes = (f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",)
     if extra:
-        prop.notes += (f"{len(extra)} of the payments quote only its number",)
+        refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
+        prop.notes += (f"{refs} {'quotes' if len(extra) == 1 else 'quote'} only its number",)
     return prop
 
 
@@ -313,18 +314,18 @@ def _weak_only(
         return None
     target = abs(pr.minor)
     total = sum(abs(lines[i].minor) for i in weak)
-    quoting = "quotes" if len(weak) == 1 else "quote"
+    only = "the payment quotes" if len(weak) == 1 else f"the {len(weak)} payments quote"
     if abs(total - target) <= ctx.rules.collective_tolerance.limit(target):
         prop = _instal(pr, weak, lines, 60, ctx, INSTALMENTS)
         prop.auto = False
-        prop.notes = (f"{len(weak)} payments {quoting} only its number",)
+        prop.notes = (f"{only} only its number",)
         return prop
     if total > target:
         return None
     prop = _instal(pr, weak, lines, 50, ctx, PARTIAL)
     prop.notes = (
         f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",
-        f"{'the payment' if len(weak) == 1 else f'{len(weak)} payments'} {quoting} only its number",
+        f"{only} only its number",
     )
     return prop
 
