@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from accord.matching.engine import DEFAULT_RULES, reconcile, rules_from_mapping
@@ -10,6 +11,7 @@ from accord.matching.engine.model import (
     LedgerRecord,
     Match,
     MatchStatus,
+    Rate,
     RecordType,
 )
 from tests.matching.engine.factories import DAY, line, rate, record
@@ -367,7 +369,12 @@ def test_digits_two_invoice_series_share_do_not_auto_match_a_converted_amount() 
 
 
 def _quoting_digits_two_series_share(
-    paid: str, *, name: str | None, currency: str = "EUR", instructed: tuple[str, str] | None = None
+    paid: str,
+    *,
+    name: str | None,
+    currency: str = "EUR",
+    instructed: tuple[str, str] | None = None,
+    rates: Sequence[Rate] = (),
 ) -> Match:
     """`Rechnung 8571/2025` names INV-2025-08571 and RE-8571/2025; the RE one is due."""
     text = "Rechnung 8571/2025"
@@ -377,6 +384,7 @@ def _quoting_digits_two_series_share(
             record("INV-2025-08571", "2190.00", name="Köhler Handel KG"),
             record("RE-8571/2025", "1000.00", currency="USD", name="Bakker Optik Köln"),
         ],
+        rates=rates,
     )
     (m,) = [m for m in result.matches if m.bank_refs == ("B1",)]
     return m
@@ -402,6 +410,23 @@ def test_shared_digits_the_banks_exact_conversion_and_the_payers_name_match() ->
 
 def test_shared_digits_and_the_banks_exact_conversion_without_the_name_are_review() -> None:
     m = _quoting_digits_two_series_share("921.66", name=None, instructed=("1000.00", "USD"))
+    assert (m.status, m.rule) == (REVIEW, "reference-fx")
+
+
+_USD_EUR = [rate(DAY, "USD", "EUR", "0.9200")]
+
+
+def test_shared_digits_a_rates_file_conversion_and_the_payers_very_name_match() -> None:
+    # 1,000.00 USD at the file's 0.92 is 920.00 EUR; the bank booked 925.10 (within 1.5%).
+    m = _quoting_digits_two_series_share("925.10", name="BAKKER OPTIK KOELN", rates=_USD_EUR)
+    assert (m.status, m.rule, m.ledger_ids) == (MATCHED, "reference-fx", ("RE-8571/2025",))
+    assert m.evidence.fx_source == "rates-file"
+
+
+def test_shared_digits_and_a_rates_file_conversion_with_a_close_name_are_review() -> None:
+    m = _quoting_digits_two_series_share("925.10", name="BAKKER OPTIC KOELN", rates=_USD_EUR)
+    assert (m.status, m.rule) == (REVIEW, "reference-fx")
+    m = _quoting_digits_two_series_share("925.10", name=None, rates=_USD_EUR)
     assert (m.status, m.rule) == (REVIEW, "reference-fx")
 
 

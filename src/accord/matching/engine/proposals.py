@@ -144,9 +144,11 @@ def _band(pair: Pair, line_minor: int, rules: Rules) -> tuple[int, str, bool] | 
             return {ID: 100, FULL: 95, PREFIXED: 90}[s], IDENTIFIER if s == ID else REFERENCE, sure
         if a == FX:
             # Of conversions, only the bank's own that lands on the amount received is as
-            # good as an exact amount; a rates-file rate leaves a tolerance.
+            # good as an exact amount; a rates-file rate leaves a tolerance, so digits two
+            # series share need the name to agree as for amount + name.
             bank = pair.fx_source == "bank"
-            sure = not pair.shared or (sure and bank and pair.expected == line_minor)
+            landed = bank and pair.expected == line_minor
+            sure = not pair.shared or (sure and landed) or (not bank and certain)
             return (88 if bank else 85), REFERENCE_FX, sure
         if a == FEE:
             return 82, REFERENCE_FEE, sure
