@@ -375,6 +375,7 @@ def _quoting_digits_two_series_share(
     currency: str = "EUR",
     instructed: tuple[str, str] | None = None,
     rates: Sequence[Rate] = (),
+    payee: str = "Bakker Optik Köln",
 ) -> Match:
     """`Rechnung 8571/2025` names INV-2025-08571 and RE-8571/2025; the RE one is due."""
     text = "Rechnung 8571/2025"
@@ -382,7 +383,7 @@ def _quoting_digits_two_series_share(
         [line("B1", paid, currency=currency, remittance=text, name=name, instructed=instructed)],
         [
             record("INV-2025-08571", "2190.00", name="Köhler Handel KG"),
-            record("RE-8571/2025", "1000.00", currency="USD", name="Bakker Optik Köln"),
+            record("RE-8571/2025", "1000.00", currency="USD", name=payee),
         ],
         rates=rates,
     )
@@ -427,6 +428,13 @@ def test_shared_digits_and_a_rates_file_conversion_with_a_close_name_are_review(
     m = _quoting_digits_two_series_share("925.10", name="BAKKER OPTIC KOELN", rates=_USD_EUR)
     assert (m.status, m.rule) == (REVIEW, "reference-fx")
     m = _quoting_digits_two_series_share("925.10", name=None, rates=_USD_EUR)
+    assert (m.status, m.rule) == (REVIEW, "reference-fx")
+
+
+def test_shared_digits_and_a_rates_file_conversion_under_another_legal_form_are_review() -> None:
+    m = _quoting_digits_two_series_share(
+        "925.10", name="BAKKER OPTIK KOELN LTD", rates=_USD_EUR, payee="Bakker Optik Köln GmbH"
+    )
     assert (m.status, m.rule) == (REVIEW, "reference-fx")
 
 
