@@ -606,12 +606,20 @@ def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
     pair.sim = sim = _name(pl, pr, ctx)
-    if sim == 100.0 and pl.name and pair.strength < PREFIXED and pair.aclass in (EXACT, FX):
-        # Only where the name alone may decide (amount + name), and only between names of
-        # the very same words: in a name the bank cut short or misspelt, the last word may
-        # look like a legal form (`BAKKER VERPACKUNG AS` for Aschaffenburg).
+    if sim == 100.0 and pl.name and _name_may_decide(pair):
+        # Only between names of the very same words: in a name the bank cut short or
+        # misspelt, the last word may look like a legal form (`BAKKER VERPACKUNG AS` for
+        # Aschaffenburg).
         pair.other_form = ctx.other_legal_form(pl, pr)
     return pair
+
+
+def _name_may_decide(pair: Pair) -> bool:
+    """Whether the name may decide the pair: amount + name (an exact or converted amount,
+    no reference), or digits two series may share with a conversion at the file's rate."""
+    if pair.strength < PREFIXED:
+        return pair.aclass in (EXACT, FX)
+    return pair.strength == PREFIXED and pair.aclass == FX
 
 
 def is_number(pr: PRec) -> bool:

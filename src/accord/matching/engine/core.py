@@ -13,7 +13,6 @@ from accord.matching.engine.candidates import (
     BARE,
     EXACT,
     FULL,
-    FX,
     OVER,
     PREFIXED,
     SHORT,
@@ -116,9 +115,6 @@ def line_pairs(pl: PLine, ctx: Context, run: _Run) -> tuple[dict[int, Pair], int
         if compatible(pl, pr):
             pair = evaluate(pl, pr, refs[r], ctx)
             pair.shared = r in shared
-            if pair.shared and pair.aclass == FX and pair.sim == 100.0 and pl.name:
-                # The name decides between the series here: two companies are no one name.
-                pair.other_form = ctx.other_legal_form(pl, pr)
             if in_window(pair, rules):
                 pairs[r] = pair
     _remember_links(pl, refs, run)
