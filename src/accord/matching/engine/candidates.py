@@ -97,7 +97,7 @@ class Pair:
         self.fx_source: str | None = None
         self.sim: float | None = None
         self.other_form = False  # the names have the same words but different legal forms
-        self.number = False  # found bare, the record's whole reference is that number
+        self.number = False  # found bare and over-paid, the record's whole reference is it
         self.days: int | None = None
 
 
@@ -600,11 +600,11 @@ def compatible(pl: PLine, pr: PRec) -> bool:
 def evaluate(pl: PLine, pr: PRec, strength: int, ctx: Context) -> Pair:
     """Compare amounts (converting when needed), names and dates of a line and a record."""
     pair = Pair(pr.pos, strength)
-    if strength == BARE:
-        pair.number = is_number(pr)
     if pl.day is not None:
         pair.days = pl.day - pr.day
     _amount(pl, pr, pair, ctx)
+    if strength == BARE and pair.aclass == OVER:
+        pair.number = is_number(pr)
     pair.sim = sim = _name(pl, pr, ctx)
     if sim == 100.0 and pl.name and _name_may_decide(pair):
         # Only between names of the very same words: in a name the bank cut short or
