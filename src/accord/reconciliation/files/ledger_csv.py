@@ -83,6 +83,7 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
                 raise fields.amount_error(line, row[i_amount].strip(), currency)
             money = amounts[row[i_amount]] = Money(minor, currency)
         account = row[i_account]
+        reference = row[i_ref].strip()
         records.append(
             LedgerRecord(
                 record_id,
@@ -90,7 +91,7 @@ def _records(rows: Iterator[Row], fields: _Fields) -> list[LedgerRecord]:
                 money,
                 accounts[account] if account in accounts else fields.account(account, accounts),
                 parties.get(row[i_party]) or parties.setdefault(row[i_party], _text(row[i_party])),
-                row[i_ref].strip() or None,
+                record_id if reference == record_id else reference or None,  # one string
                 kinds.get(row[i_type]) or fields.kind(line, row[i_type]),
                 row[i_text].strip() or None,
                 {name: row[pos] for name, pos in others} if others else _NO_METADATA,
