@@ -31,4 +31,4 @@ def test_of_equal_proposals_for_the_same_items_the_closer_amount_is_kept() -> No
     decided = assign([far, near], DEFAULT_RULES)
 
     assert [d.prop for d in decided.decisions] == [near]
-    assert decided.decisions[0].rivals == []
+    assert decided.decisions[0].rivals == ()

@@ -113,7 +113,7 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
         name_similarity=round(p.sim, 1) if p.sim is not None else None,
         fx_rate=p.fx_rate,
         fx_source=p.fx_source,
-        alternatives=_alternatives(rivals, lines, recs) if rivals else (),
+        alternatives=_alternatives(rivals, d.comparable, lines, recs) if rivals else (),
         notes=p.notes if all(pl.booked for pl in mlines) else (*p.notes, _PENDING),
     )
     explanation = explain(
@@ -122,7 +122,7 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
         mrecs,
         total=total,
         matched=d.matched,
-        rivals=[q for q, comparable in rivals if comparable] if rivals else (),
+        rivals=[q for q, close in zip(rivals, d.comparable, strict=True) if close],
         all_recs=recs,
     )
     return Match(
@@ -146,16 +146,19 @@ def _difference(minor: int, currency: str) -> Money:
 
 
 def _alternatives(
-    rivals: Sequence[tuple[Proposal, bool]], lines: Sequence[PLine], recs: Sequence[PRec]
+    rivals: Sequence[Proposal],
+    comparable: Sequence[bool],
+    lines: Sequence[PLine],
+    recs: Sequence[PRec],
 ) -> tuple[Alternative, ...]:
     return tuple(
         [
             Alternative(
                 tuple([lines[i].line.bank_ref for i in q.lines]),
                 tuple([recs[r].rec.id for r in q.recs]),
-                _rival_reason(comparable, q.stage, q.band),
+                _rival_reason(close, q.stage, q.band),
             )
-            for q, comparable in rivals[:MAX_ALTERNATIVES]
+            for q, close in zip(rivals[:MAX_ALTERNATIVES], comparable, strict=False)
         ]
     )
 
