@@ -70,8 +70,9 @@ def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
     by_line = _Holders([p.lines for p in ordered])
     by_rec = _Holders([p.recs for p in ordered])
     out = Assignment([], {}, {}, {}, {})
-    locked_lines: set[int] = set()
-    locked_recs: set[int] = set()
+    # 1 where a `matched` decision holds the line (record): a byte each, not a set entry.
+    locked_lines = bytearray(by_line.count())
+    locked_recs = bytearray(by_rec.count())
     line_owner, rec_owner = out.line_owner, out.rec_owner
     for k, p in enumerate(ordered):
         if not (line_owner.keys().isdisjoint(p.lines) and rec_owner.keys().isdisjoint(p.recs)):
@@ -80,8 +81,8 @@ def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
         rivals = _rivals(k, p, ordered, by_line, by_rec)
         comparable = tuple(
             [
-                locked_lines.isdisjoint(q.lines)
-                and locked_recs.isdisjoint(q.recs)
+                not _any_set(q.lines, locked_lines)
+                and not _any_set(q.recs, locked_recs)
                 and _competes(p, q, rules)
                 for q in rivals
             ]
@@ -93,9 +94,15 @@ def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
         for r in p.recs:
             rec_owner[r] = decision
         if decision.matched:
-            locked_lines.update(p.lines)
-            locked_recs.update(p.recs)
+            for i in p.lines:
+                locked_lines[i] = 1
+            for r in p.recs:
+                locked_recs[r] = 1
     return out
+
+
+def _any_set(items: tuple[int, ...], flags: bytearray) -> bool:
+    return any(flags[i] for i in items)
 
 
 class _Holders:
@@ -122,6 +129,10 @@ class _Holders:
                 free[i] += 1
         self.flat = array("q", flat)
         self.start = array("q", start)
+
+    def count(self) -> int:
+        """How many lines (records) there are: one more than the highest position held."""
+        return len(self.start) - 1
 
     def __getitem__(self, item: int) -> Sequence[int]:
         return self.flat[self.start[item] : self.start[item + 1]]
