@@ -144,9 +144,33 @@ def test_partitions_merged_equal_the_whole(book: Book) -> None:
     assert merge_results([reconcile(*p) for p in parts]) == reconcile(lines, records)
 
 
-def _backwards(func: Callable[[T], R], items: Sequence[T], _weights: Sequence[int]) -> list[R]:
+def _backwards(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    _weights: Sequence[int],
+    done_here: Callable[[], None],
+) -> list[R]:
     """A mapper that does the work last item first, as another process might."""
-    return [func(item) for item in reversed(items)][::-1]
+    results = [func(item) for item in reversed(items)][::-1]
+    done_here()
+    return results
+
+
+def _releasing_first(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    _weights: Sequence[int],
+    done_here: Callable[[], None],
+) -> list[R]:
+    """A mapper that frees what proposing needs before it proposes: a misuse."""
+    done_here()
+    return [func(item) for item in items]
+
+
+def test_proposing_after_the_indexes_are_released_fails_loudly() -> None:
+    lines = [line("b1", "100.00", remittance="INV-1")]
+    with pytest.raises(RuntimeError, match="record indexes were released"):
+        reconcile(lines, [record("INV-1", "100.00")], mapper=_releasing_first)
 
 
 @settings(max_examples=60, deadline=None)

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,47 @@ def test_large_work_uses_a_worker_and_keeps_input_order() -> None:
     results = map_split(square_with_pid, [1, 2, 3, 4], [10, 10, 10, 10], min_share=10)
     assert [value for value, _ in results] == [1, 4, 9, 16]
     assert len({pid for _, pid in results}) == 2
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_done_here_runs_after_this_sides_items_and_before_the_workers_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []  # only this process's: the worker has its own copy
+    receive = parallel._receive
+
+    def recorded_receive(future: Future[bytes], shared: Iterable[object]) -> object:
+        events.append("receive")
+        return receive(future, shared)
+
+    def work(value: int) -> tuple[int, int]:
+        events.append(f"item {value}")
+        return value, os.getpid()
+
+    def done() -> None:
+        events.append("done")
+
+    monkeypatch.setattr(parallel, "_receive", recorded_receive)
+    results = map_split(work, [1, 2, 3, 4], [10] * 4, min_share=10, done_here=done)
+    here = [f"item {value}" for value, pid in results if pid == os.getpid()]
+    there = [value for value, pid in results if pid != os.getpid()]
+    assert here
+    assert there
+    assert events == [*here, "done"] + ["receive"] * len(there)
+
+
+def test_done_here_runs_after_every_item_when_all_run_here() -> None:
+    events: list[str] = []
+
+    def work(value: int) -> int:
+        events.append(f"item {value}")
+        return value
+
+    def done() -> None:
+        events.append("done")
+
+    assert map_split(work, [1, 2], [1, 1], min_share=10, done_here=done) == [1, 2]
+    assert events == ["item 1", "item 2", "done"]
 
 
 def test_busy_machine_keeps_large_work_here(monkeypatch: pytest.MonkeyPatch) -> None:

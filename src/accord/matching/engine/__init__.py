@@ -49,6 +49,7 @@ def reconcile(
     `records` may come as a `RecordBook` built with the same rules beforehand (while the
     lines are being read, say). `mapper` may run independent parts of the work elsewhere
     (other processes); the result is the same whatever it does, as long as it returns
-    `[func(item) for item in items]`.
+    `[func(item) for item in items]` and calls `done_here()` once it runs `func` no more
+    here (`Mapper`).
     """
     return run_engine(lines, records, rates, rules, mapper)

@@ -106,7 +106,7 @@ class Context:
 
     def __init__(self, prep: Prepared, index: Index, rules: Rules, rates: RateTable) -> None:
         self.prep = prep
-        self.index = index
+        self._index: Index | None = index
         self.rules = rules
         self.rates = rates
         self.patterns = [re.compile(p, re.IGNORECASE) for p in rules.reference_patterns]
@@ -126,6 +126,25 @@ class Context:
         self._name_words: list[str] | None = None
         self._spelt: dict[str, str | None] = {}
         self._alone: list[tuple[int, ...] | None] = [None] * len(prep.records)
+
+    @property
+    def index(self) -> Index:
+        """The records' indexes, until `release_index`."""
+        index = self._index
+        if index is None:
+            raise RuntimeError("the record indexes were released: proposing is over")
+        return index
+
+    def release_index(self) -> None:
+        """Drop the records' indexes and every cache made from them, once this process
+        proposes no more (at a million records, about 750 MB)."""
+        self._index = None
+        self._name_words = None
+        self.sorted_amounts.clear()
+        self._usable.clear()
+        self._by_day.clear()
+        self._by_word.clear()
+        self._name_sets.clear()
 
     def alone(self, r: int) -> tuple[int, ...]:
         """`(r,)`, one tuple per record for all the proposals of that record alone."""

@@ -59,10 +59,17 @@ PROPOSE_SPANS = 16
 
 class Mapper(Protocol):
     """`[func(item) for item in items]`, in any way that returns the same list; `weights`
-    say how heavy each item is. The engine's callers may spread items over processes."""
+    say how heavy each item is. The engine's callers may spread items over processes.
+    `done_here()` frees what only `func` needs: call it once this process will run `func`
+    no more, before collecting results from elsewhere, so that they can reuse the memory."""
 
     def __call__(
-        self, func: Callable[[Any], R], items: Sequence[Any], weights: Sequence[int], /
+        self,
+        func: Callable[[Any], R],
+        items: Sequence[Any],
+        weights: Sequence[int],
+        done_here: Callable[[], None],
+        /,
     ) -> list[R]: ...
 
 
@@ -325,13 +332,14 @@ def _decide(
 def _propose(
     prep: Prepared, index: Index, rates: Sequence[Rate], rules: Rules, mapper: Mapper
 ) -> tuple[list[Proposal], dict[int, int]]:
-    """Every proposal and the crowded lines. The indexes are dropped on return, before the
-    assignment (at a million lines, 750 MB)."""
+    """Every proposal and the crowded lines. The indexes are dropped as soon as this process
+    has proposed its share (`Mapper`), before the assignment (at a million lines, 750 MB)."""
     ctx = Context(prep, index, rules, RateTable(rates, rules.fx_rate_max_age_days))
     del index
     run = _Run(ctx)
     spans = _spans(len(prep.lines), PROPOSE_SPANS)
-    for part in mapper(functools.partial(_propose_span, ctx), spans, [hi - lo for lo, hi in spans]):
+    propose = functools.partial(_propose_span, ctx)
+    for part in mapper(propose, spans, [hi - lo for lo, hi in spans], ctx.release_index):
         run.absorb(part)
     for r, account in sorted(run.instal.keys() | run.weak_instal.keys()):
         line_pos = run.instal.get((r, account), [])
@@ -361,6 +369,12 @@ def _spans(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _in_order(
-    func: Callable[[Any], R], items: Sequence[Any], _weights: Sequence[int], /
+    func: Callable[[Any], R],
+    items: Sequence[Any],
+    _weights: Sequence[int],
+    done_here: Callable[[], None],
+    /,
 ) -> list[R]:
-    return [func(item) for item in items]
+    results = [func(item) for item in items]
+    done_here()
+    return results

@@ -66,8 +66,13 @@ def run_engine(
     return merge_results(results)
 
 
-def _two_cores(func: Callable[[T], R], items: Sequence[T], weights: Sequence[int]) -> list[R]:
-    return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES)
+def _two_cores(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    weights: Sequence[int],
+    done_here: Callable[[], None],
+) -> list[R]:
+    return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES, done_here=done_here)
 
 
 def _inputs_of(group: Group) -> Iterator[BankLine | LedgerRecord]:

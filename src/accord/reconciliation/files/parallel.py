@@ -65,12 +65,15 @@ def map_split(
     *,
     min_share: int,
     shared: Callable[[T], Iterable[object]] | None = None,
+    done_here: Callable[[], None] | None = None,
 ) -> list[R]:
     """`[func(item) for item in items]`, with part of the work in a worker process when the
     worker's share weighs at least `min_share`.
 
     `shared(item)` lists objects of the item that results may contain: they come back as
     the caller's own objects. Exceptions surface in input order, as they would sequentially.
+    `done_here()` runs once this process has run `func` on its share, before the worker's
+    results are read back.
     """
     results, _ = map_split_beside(
         func,
@@ -80,6 +83,7 @@ def map_split(
         beside_weight=0,
         min_share=min_share,
         shared=shared,
+        done_here=done_here,
     )
     return results
 
@@ -93,6 +97,7 @@ def map_split_beside(
     beside_weight: int,
     min_share: int,
     shared: Callable[[T], Iterable[object]] | None = None,
+    done_here: Callable[[], None] | None = None,
 ) -> tuple[list[R], B]:
     """`map_split`, and `beside()` in this process while the worker works: for work whose
     result is too large to send back. `beside_weight`, in the units of `weights`, counts
@@ -101,7 +106,10 @@ def map_split_beside(
     here, there = split_two(weights, here_load=beside_weight, worker_cost=WORKER_COST)
     # The memory check reads a few small files; the core check looks for 50 ms.
     if sum(weights[i] for i in there) < min_share or not (spare_memory() and spare_core()):
-        return [func(item) for item in items], beside()
+        results = [func(item) for item in items]
+        if done_here is not None:
+            done_here()
+        return results, beside()
     outcomes: dict[int, R | Exception] = {}
     _Task.current = _Task(func, items, shared)
     try:
@@ -110,8 +118,10 @@ def map_split_beside(
             beside_outcome = _capture(lambda _: beside(), None)
             for i in sorted(here):
                 outcomes[i] = _capture(func, items[i])
-            for i, future in futures.items():
-                outcomes[i] = _receive(future, shared(items[i]) if shared else ())
+            if done_here is not None:
+                done_here()
+            for i in sorted(futures):  # each result's bytes are freed once read back
+                outcomes[i] = _receive(futures.pop(i), shared(items[i]) if shared else ())
     finally:
         _Task.current = None
     results = [_raise_or_return(outcomes[i]) for i in range(len(items))]
