@@ -46,10 +46,10 @@ from bench.tree_memory import TreePeak
 class Measure:
     step: str
     seconds: float | None
-    peak_mb: float | None
+    peak_mib: float | None
     note: str = ""
     cpu: float | None = None
-    tree_mb: float | None = None  # the peak PSS of the process and its workers together
+    tree_mib: float | None = None  # the peak PSS of the process and its workers together
 
 
 def _floor(folder: Path) -> str:
@@ -106,7 +106,7 @@ def measure(
     sampler = TreePeak(proc.pid) if tree else None
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    tree_mb = sampler.stop() if sampler else None
+    tree_mib = sampler.stop() if sampler else None
     out = (proc.stdout.read() if proc.stdout else b"").decode(errors="replace").strip()
     err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -115,7 +115,7 @@ def measure(
         return Measure(step, None, None, f"FAILED exit {proc.returncode}: {tail}")
     note = out.splitlines()[-1] if out else ""
     cpu = usage.ru_utime + usage.ru_stime
-    return Measure(step, seconds, usage.ru_maxrss / 1024, note, cpu, tree_mb)
+    return Measure(step, seconds, usage.ru_maxrss / 1024, note, cpu, tree_mib)
 
 
 def _child(job: str, folder: Path) -> list[str]:
@@ -148,19 +148,20 @@ def report(results: list[Measure], header: str) -> str:
     lines = [
         header,
         f"{'step':18} {'wall s':>8} {'x floor':>8} {'cpu s':>8} {'x floor':>8} "
-        f"{'peak MB':>8} {'tree MB':>8}  note",
+        f"{'peak MiB':>8} {'tree MiB':>8}  note",
     ]
     for m in results:
         lines.append(
             f"{m.step:18} {_num(m.seconds, 8, 2)} {_ratio(m.seconds, floor)} "
-            f"{_num(m.cpu, 8, 2)} {_ratio(m.cpu, floor_cpu)} {_num(m.peak_mb, 8, 0)} "
-            f"{_num(m.tree_mb, 8, 0)}  {m.note}"
+            f"{_num(m.cpu, 8, 2)} {_ratio(m.cpu, floor_cpu)} {_num(m.peak_mib, 8, 0)} "
+            f"{_num(m.tree_mib, 8, 0)}  {m.note}"
         )
     lines.append(
         "cpu s = user + system time of the process; on a shared machine it is steadier than "
         "wall time (a wall time above cpu time on 2 cores means waiting for the CPU). "
-        "peak MB = the main process's peak RSS; tree MB = the peak of the summed PSS of the "
-        "process and its workers (sampled every 0.5 s): what the job takes from the machine."
+        "peak MiB = the main process's peak RSS; tree MiB = the peak of the summed PSS of the "
+        "process and its workers (sampled every 0.5 s): what the job takes from the machine. "
+        f"1 MiB = 2^20 bytes: the goal of 4 GB (4e9 bytes) is {4e9 / 2**20:,.0f} MiB."
     )
     return "\n".join(lines)
 

@@ -38,18 +38,18 @@ def _tree(root: int) -> list[int]:
     return tree
 
 
-def own_pss_mb(pid: int) -> float:
-    """The PSS of one process now, in MB (0 when it is gone)."""
-    return _kib_as_mb(PROC / str(pid) / "smaps_rollup", "Pss:")
+def own_pss_mib(pid: int) -> float:
+    """The PSS of one process now, in MiB (0 when it is gone)."""
+    return _kib_as_mib(PROC / str(pid) / "smaps_rollup", "Pss:")
 
 
-def rss_mb(pid: int) -> float:
-    """The RSS of one process now, in MB (0 when it is gone)."""
-    return _kib_as_mb(PROC / str(pid) / "status", "VmRSS:")
+def rss_mib(pid: int) -> float:
+    """The RSS of one process now, in MiB (0 when it is gone)."""
+    return _kib_as_mib(PROC / str(pid) / "status", "VmRSS:")
 
 
-def _kib_as_mb(path: Path, name: str) -> float:
-    """The kB figure of the line starting with `name` in `path`, in MB (0 when unreadable)."""
+def _kib_as_mib(path: Path, name: str) -> float:
+    """The kB figure of the line starting with `name` in `path`, in MiB (0 when unreadable)."""
     try:
         for line in path.read_text().splitlines():
             if line.startswith(name):
@@ -59,20 +59,20 @@ def _kib_as_mb(path: Path, name: str) -> float:
     return 0.0
 
 
-def tree_pss_mb(root: int) -> float:
-    """The PSS of `root` and all its descendants now, in MB; a process without descendants
+def tree_pss_mib(root: int) -> float:
+    """The PSS of `root` and all its descendants now, in MiB; a process without descendants
     counts its RSS, which for a lone process is about the same."""
     tree = _tree(root)
     if len(tree) == 1:
         # PSS walks the page tables (50 ms for 3 GB): for a lone process RSS says the same
         # at a fraction of the cost, and the sampler shows less as a task running beside
         # the job (which its spare-core check counts).
-        return rss_mb(root)
-    return sum(own_pss_mb(pid) for pid in tree)
+        return rss_mib(root)
+    return sum(own_pss_mib(pid) for pid in tree)
 
 
 class TreePeak:
-    """Samples `tree_pss_mb(pid)` every `interval` seconds until `stop()`; `peak_mb` is the
+    """Samples `tree_pss_mib(pid)` every `interval` seconds until `stop()`; `peak_mb` is the
     largest sample (None where /proc has no smaps_rollup)."""
 
     def __init__(self, pid: int, interval: float = 0.5) -> None:
@@ -86,7 +86,7 @@ class TreePeak:
 
     def _sample(self) -> None:
         while not self._done.wait(self.interval):
-            now = tree_pss_mb(self.pid)
+            now = tree_pss_mib(self.pid)
             if now and (self.peak_mb is None or now > self.peak_mb):
                 self.peak_mb = now
 

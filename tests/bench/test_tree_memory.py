@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bench.tree_memory import TreePeak, own_pss_mb, tree_pss_mb
+from bench.tree_memory import TreePeak, own_pss_mib, tree_pss_mib
 
 # The parent forks a worker that fills 256 MiB of its own, then both wait to be measured.
 _PARENT = textwrap.dedent(
@@ -45,8 +45,8 @@ def test_the_tree_holds_the_workers_pages() -> None:
         sampler = TreePeak(proc.pid, interval=0.05)
         try:
             assert proc.stdout.readline().strip() == "ready"
-            assert own_pss_mb(proc.pid) < 100
-            assert tree_pss_mb(proc.pid) >= 200
+            assert own_pss_mib(proc.pid) < 100
+            assert tree_pss_mib(proc.pid) >= 200
             time.sleep(0.3)  # a few samples while the worker holds its pages
         finally:
             proc.stdin.write("\n")
