@@ -72,13 +72,13 @@ def tree_pss_mib(root: int) -> float:
 
 
 class TreePeak:
-    """Samples `tree_pss_mib(pid)` every `interval` seconds until `stop()`; `peak_mb` is the
+    """Samples `tree_pss_mib(pid)` every `interval` seconds until `stop()`; `peak_mib` is the
     largest sample (None where /proc has no smaps_rollup)."""
 
     def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid = pid
         self.interval = interval
-        self.peak_mb: float | None = None
+        self.peak_mib: float | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         if (PROC / "self" / "smaps_rollup").exists():
@@ -87,11 +87,11 @@ class TreePeak:
     def _sample(self) -> None:
         while not self._done.wait(self.interval):
             now = tree_pss_mib(self.pid)
-            if now and (self.peak_mb is None or now > self.peak_mb):
-                self.peak_mb = now
+            if now and (self.peak_mib is None or now > self.peak_mib):
+                self.peak_mib = now
 
     def stop(self) -> float | None:
         self._done.set()
         if self._thread.is_alive():
             self._thread.join()
-        return self.peak_mb
+        return self.peak_mib
