@@ -122,7 +122,7 @@ def build_match(d: Decision, lines: Sequence[PLine], recs: Sequence[PRec]) -> Ma
         mrecs,
         total=total,
         matched=d.matched,
-        rivals=[q for q, close in zip(rivals, d.comparable, strict=True) if close],
+        rivals=_as_plausible(rivals, d.comparable),
         all_recs=recs,
     )
     return Match(
@@ -145,6 +145,12 @@ def _difference(minor: int, currency: str) -> Money:
     return Money(minor, currency)
 
 
+def _as_plausible(rivals: Sequence[Proposal], comparable: Sequence[bool]) -> Sequence[Proposal]:
+    if not rivals:
+        return ()
+    return [q for q, close in zip(rivals, comparable, strict=True) if close]
+
+
 def _alternatives(
     rivals: Sequence[Proposal],
     comparable: Sequence[bool],
@@ -158,7 +164,9 @@ def _alternatives(
                 tuple([recs[r].rec.id for r in q.recs]),
                 _rival_reason(close, q.stage, q.band),
             )
-            for q, close in zip(rivals[:MAX_ALTERNATIVES], comparable, strict=False)
+            for q, close in zip(
+                rivals[:MAX_ALTERNATIVES], comparable[:MAX_ALTERNATIVES], strict=True
+            )
         ]
     )
 
