@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.speed                    # 100k lines x ~100k records
     .venv/bin/python -m bench.speed --size 1000000     # 1M x ~1M (the peer is skipped)
     .venv/bin/python -m bench.speed --size 1000000 --memory-limit 4096 --tree-memory
+    .venv/bin/python -m bench.speed --repeat 5         # each step's median of 5 runs in turn
 
 Generates the scenario (camt.053 for every account unless --mixed, so the floor is well
 defined), then measures in the same run, each step in a fresh child process so its peak
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import subprocess
 import sys
@@ -123,24 +125,51 @@ def _child(job: str, folder: Path) -> list[str]:
 
 
 def run(
-    scenario: Scenario, *, peer: bool, tree: bool = False, limit: MemoryLimit | None = None
+    scenario: Scenario,
+    *,
+    peer: bool,
+    tree: bool = False,
+    limit: MemoryLimit | None = None,
+    repeat: int = 1,
 ) -> list[Measure]:
+    """Floor, accord and parsing alone, `repeat` times in turn (each step's median run is
+    reported), then the peer once."""
     folder = scenario.folder
-    results = [
-        measure("floor", _child("floor", folder)),
-        measure(
-            "accord reconcile",
-            accord_command(scenario, folder / "out-accord"),
-            tree=tree,
-            limit=limit,
-        ),
-        measure("parse only", _child("parse", folder)),
+    rounds = [
+        [
+            measure("floor", _child("floor", folder)),
+            measure(
+                "accord reconcile",
+                accord_command(scenario, folder / "out-accord"),
+                tree=tree,
+                limit=limit,
+            ),
+            measure("parse only", _child("parse", folder)),
+        ]
+        for _ in range(repeat)
     ]
+    results = [median_run(list(runs)) for runs in zip(*rounds, strict=True)]
     if peer:
         results.append(measure("peer (whole job)", _child("peer", folder)))
     else:
         results.append(Measure("peer (whole job)", None, None, "skipped (size)"))
     return results
+
+
+def median_run(runs: list[Measure]) -> Measure:
+    """The run of median wall time (the lower one of an even number), noting the spread;
+    a failed run, if any."""
+    failed = [m for m in runs if m.seconds is None]
+    if failed or len(runs) == 1:
+        return failed[0] if failed else runs[0]
+    ordered = sorted(runs, key=lambda m: m.seconds or 0.0)
+    chosen = ordered[(len(runs) - 1) // 2]
+    peak = max(m.peak_mib or 0.0 for m in runs)
+    spread = (
+        f"median of {len(runs)}: wall {ordered[0].seconds:.2f}-{ordered[-1].seconds:.2f} s, "
+        f"peak up to {peak:.0f} MiB"
+    )
+    return dataclasses.replace(chosen, note=f"{spread}; {chosen.note}")
 
 
 def report(results: list[Measure], header: str) -> str:
@@ -197,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         help="run accord reconcile in a memory cgroup of this size, as in a container "
         "(root and a writable cgroup file system)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="measure the floor, accord and parsing alone N times in turn; report each "
+        "step's median run (the machine's speed drifts: the ratio of medians is steadier)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("JOB", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -226,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         if limit:
             header += f"; accord reconcile limited to {args.memory_limit} MiB ({limit.folder})"
         results = run(
-            scenario, peer=scenario.lines <= args.peer_limit, tree=args.tree_memory, limit=limit
+            scenario,
+            peer=scenario.lines <= args.peer_limit,
+            tree=args.tree_memory,
+            limit=limit,
+            repeat=args.repeat,
         )
         print(report(results, header))
         if limit:
