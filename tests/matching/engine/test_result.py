@@ -7,7 +7,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.matching.engine.assign import Assignment, Decision
+from accord.matching.engine.assign import Assignment, Decision, Owners
 from accord.matching.engine.explain import money
 from accord.matching.engine.model import EngineResult, UnmatchedLine, UnmatchedRecord
 from accord.matching.engine.prepare import PLine, PRec, Prepared, RecordBook
@@ -41,7 +41,7 @@ def _sorted_result(
 
 def _assignment(lines: list[PLine], recs: list[PRec], pairs: list[tuple[int, int]]) -> Assignment:
     """Line i matched to record r for each pair, in the given order, each item once."""
-    a = Assignment([], {}, {}, {}, {})
+    a = Assignment([], Owners(len(lines)), Owners(len(recs)), {}, {})
     for i, r in pairs:
         if i >= len(lines) or r >= len(recs) or i in a.line_owner or r in a.rec_owner:
             continue
