@@ -203,6 +203,13 @@ def _ratio(value: float | None, floor: float | None) -> str:
     return f"{value / floor:8.2f}" if value and floor else f"{'-':>8}"
 
 
+def _at_least_one(text: str) -> int:
+    count = int(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {count}")
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="bank lines")
@@ -228,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--repeat",
-        type=int,
+        type=_at_least_one,
         default=1,
         metavar="N",
         help="measure the floor, accord and parsing alone N times in turn; report each "

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from bench.speed import Measure, median_run
+import pytest
+from bench.speed import Measure, main, median_run
 
 
 def _run(seconds: float | None, peak: float | None = 100.0) -> Measure:
@@ -26,3 +27,13 @@ def test_a_failed_run_is_reported_rather_than_hidden_by_the_others() -> None:
 def test_one_run_is_reported_as_it_is() -> None:
     single = _run(3.0)
     assert median_run([single]) is single
+
+
+@pytest.mark.parametrize("count", ["0", "-2", "two"])
+def test_a_repeat_count_below_one_or_not_a_number_is_refused_before_anything_runs(
+    count: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--repeat", count])
+    assert exit_info.value.code == 2
+    assert "--repeat" in capsys.readouterr().err
