@@ -215,3 +215,12 @@ def test_dumps_sends_shared_objects_as_references() -> None:
     back = loads(data, shared=[mine])
     assert back == value
     assert back.items[0] is mine
+
+
+def test_dumps_without_shared_objects_copies_every_value() -> None:
+    inner = Box("inner", (1, "two", None))
+    value = Box("outer", (inner, inner, Box("new", ())))
+    back = loads(dumps(value))
+    assert back == value
+    assert back.items[0] is back.items[1]  # one object pickled once, as before
+    assert back.items[0] is not inner
