@@ -268,9 +268,16 @@ def _partly_paid(
     total = paid + (weak_paid if extra else 0)
     prop.notes = (f"paid {_money(total, pr.currency)} of {_money(target, pr.currency)}",)
     if extra:
-        refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
-        prop.notes += (f"{refs} {'quotes' if len(extra) == 1 else 'quote'} only its number",)
+        refs, verb = _refs_quoting(extra, lines)
+        prop.notes += (f"{refs} {verb} only its number",)
     return prop
+
+
+def _refs_quoting(positions: Sequence[int], lines: Sequence[PLine]) -> tuple[str, str]:
+    """The lines' bank refs in line order, and the verb that agrees with them: ("B3",
+    "quotes"), ("B3, B4", "quote")."""
+    refs = ", ".join(lines[i].line.bank_ref for i in sorted(positions))
+    return refs, "quotes" if len(positions) == 1 else "quote"
 
 
 def _other_payer(pl: PLine, pr: PRec, ctx: Context) -> bool:
@@ -299,8 +306,7 @@ def _completed_by_weak(
     extra = [weak[i] for i in found[0]]
     prop = _instal(pr, [*line_pos, *extra], lines, 60, ctx, INSTALMENTS)
     prop.auto = False
-    refs = ", ".join(lines[i].line.bank_ref for i in sorted(extra))
-    verb = "quotes" if len(extra) == 1 else "quote"
+    refs, verb = _refs_quoting(extra, lines)
     prop.notes = (f"completed by {refs}, which {verb} only its number",)
     return prop
 
