@@ -6,6 +6,10 @@ module's source changed). The compiled modules go to `src/accord/_compiled`, wit
 of the sources they were built from; `accord.kit.compiled` uses them only while those
 sources are unchanged. Without a C compiler, or when mypyc fails, the build goes on pure
 Python and says so: reading and matching are then slower, never different.
+
+In the compiled packages, module constants are declared `Final`: compiled code then reads
+them as C values, where any other module name costs a dictionary lookup at each use
+(matching 20k lines: 6.6% fewer instructions while proposing).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import AMOUNT_NAME, FX_NAME, REVERSAL, Rules
@@ -98,7 +99,7 @@ def _ranked(props: Sequence[Proposal]) -> list[Proposal]:
 
 
 # Stages whose evidence names no record: amount and counterparty only.
-_UNIDENTIFIED = frozenset({AMOUNT_NAME, FX_NAME})
+_UNIDENTIFIED: Final = frozenset({AMOUNT_NAME, FX_NAME})
 
 
 def _competes(p: Proposal, q: Proposal, rules: Rules) -> bool:

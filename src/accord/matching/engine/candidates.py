@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
@@ -39,33 +39,33 @@ from accord.matching.engine.text import (
 )
 
 # Reference strength: how a record's reference was found for a line.
-ID = 4  # an identifier field (end-to-end id, creditor reference, customer ref) equals it
-FULL = 3  # the whole reference appears in a text
-PREFIXED = 2  # its digits appear after its own prefix or an invoice word
-BARE = 1  # only its digits appear: evidence, never proof
+ID: Final = 4  # an identifier field (end-to-end id, creditor reference, customer ref) equals it
+FULL: Final = 3  # the whole reference appears in a text
+PREFIXED: Final = 2  # its digits appear after its own prefix or an invoice word
+BARE: Final = 1  # only its digits appear: evidence, never proof
 
 # Amount agreement of a record with a line (in the line's currency).
-EXACT = "exact"
-FEE = "fee"
-FX = "fx"
-SHORT = "short"
-OVER = "over"
-NO_RATE = "no-rate"
+EXACT: Final = "exact"
+FEE: Final = "fee"
+FX: Final = "fx"
+SHORT: Final = "short"
+OVER: Final = "over"
+NO_RATE: Final = "no-rate"
 
 if TYPE_CHECKING:
     # A long hit list's ranks by word, and the words at each rank (`Context._word_index`).
     _WordIndex = tuple[dict[str, array[int]], list[frozenset[str]]]
 
-STRENGTH_WORDS = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
-_FILLERS = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
-_SHORT_LIST = 16  # hit lists up to this long are filtered in place, longer ones once
+STRENGTH_WORDS: Final = {ID: "identifier", FULL: "reference", PREFIXED: "reference", BARE: "number"}
+_FILLERS: Final = frozenset({"NO", "NR", "NUM", "NUMBER", "NUMMER", "NBR", "N"})
+_SHORT_LIST: Final = 16  # hit lists up to this long are filtered in place, longer ones once
 # A common amount's records of a payer's rarest word are narrowed by its other words only
 # when there are at most this many times `max_candidates` of them.
-_WIDE_WORD = 8
+_WIDE_WORD: Final = 8
 _SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
 # One word spelt two ways scores this much or more: IMMOBILINE / IMMOBILIEN 90, NORGAARD /
 # NOERGAARD 94; MEYER / MAYER 80.
-_SAME_WORD = 85
+_SAME_WORD: Final = 85
 
 
 class Pair:

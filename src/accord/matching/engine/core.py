@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.assign import Assignment, assign
@@ -54,7 +54,7 @@ R = TypeVar("R")
 
 # Lines are proposed in this many independent spans, which a `Mapper` may run in parallel;
 # lines come sorted by account and date, so many small spans share every account's cost.
-PROPOSE_SPANS = 16
+PROPOSE_SPANS: Final = 16
 
 
 class Mapper(Protocol):

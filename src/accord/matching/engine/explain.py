@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from accord.kit.money import exponent
 from accord.matching.engine.candidates import BARE
@@ -29,7 +30,7 @@ from accord.matching.engine.rules import (
 
 # Stages whose notes, on a review, say why it is not automatic (a partial payment's say
 # what its explanation says already).
-_NOTED = frozenset(
+_NOTED: Final = frozenset(
     {
         IDENTIFIER,
         REFERENCE,
@@ -54,10 +55,10 @@ def money(minor: int, currency: str) -> str:
 
 
 # digits after the point -> (10 ** digits, their format)
-_FRACTIONS = {digits: (10**digits, f"0{digits}d") for digits in range(1, 5)}
+_FRACTIONS: Final = {digits: (10**digits, f"0{digits}d") for digits in range(1, 5)}
 
 
-_DATE_WORD = {
+_DATE_WORD: Final = {
     RecordType.INVOICE: "invoice date",
     RecordType.PAYOUT: "payout date",
     RecordType.REFUND: "refund date",

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from accord.kit.money import format_amount
 from accord.matching.engine.candidates import (
@@ -38,7 +39,7 @@ from accord.matching.engine.text import lookup_words, segments
 
 # The most open records among which two or three that pay an exact sum are looked for
 # (three take n^2 / 2 look-ups: 20,000 at this bound).
-MAX_EXACT_SUM_CANDIDATES = 200
+MAX_EXACT_SUM_CANDIDATES: Final = 200
 
 
 def _money(minor: int, currency: str) -> str:
@@ -546,7 +547,7 @@ def _lines_by_amount(lines: Sequence[PLine]) -> dict[tuple[str, str, int], list[
 
 
 # ISO 20022 bank transaction sub-families of returns and reversals.
-_RETURN_CODES = frozenset({"UPDD", "RRTN", "RPCR"})
+_RETURN_CODES: Final = frozenset({"UPDD", "RRTN", "RPCR"})
 
 
 def _returned(pl: PLine) -> bool:

@@ -10,12 +10,13 @@ reconciling everything at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.model import LedgerRecord
 from accord.matching.engine.prepare import norm_account
 
-_ANY = "\x00any"
+_ANY: Final = "\x00any"
 
 
 def partitions(

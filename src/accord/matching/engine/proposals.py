@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Final
 
 from accord.matching.engine.candidates import (
     BARE,
@@ -39,15 +40,15 @@ from accord.matching.engine.rules import (
     Rules,
 )
 
-DOUBLE_PAYMENT = "possible double payment"
+DOUBLE_PAYMENT: Final = "possible double payment"
 # Why a one-to-one proposal whose stage may auto-match is for review (its notes).
-SHARED_NUMBER = ("the number quoted also fits a record of another series",)
-CLOSE_NAME = ("the name is close, not the same",)
-OTHER_FORM = ("the name agrees but states another legal form",)
+SHARED_NUMBER: Final = ("the number quoted also fits a record of another series",)
+CLOSE_NAME: Final = ("the name is close, not the same",)
+OTHER_FORM: Final = ("the name agrees but states another legal form",)
 
 
 # Proposal's attributes, in the order `__reduce__` sends them.
-_FIELDS = (
+_FIELDS: Final = (
     "auto",
     "band",
     "days",

@@ -6,6 +6,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Final
 
 from accord.kit.money import Money
 from accord.matching.engine.assign import Assignment, Decision
@@ -29,12 +30,14 @@ from accord.matching.engine.prepare import (
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal
 from accord.matching.engine.rules import REVERSAL
 
-MAX_ALTERNATIVES = 5
-_CENT = Decimal("0.01")
-_CONFIDENCE = {b: (Decimal(min(b, 100)) / 100).quantize(_CENT) for b in range(102)}
+MAX_ALTERNATIVES: Final = 5
+_CENT: Final = Decimal("0.01")
+_CONFIDENCE: Final = {b: (Decimal(min(b, 100)) / 100).quantize(_CENT) for b in range(102)}
 # A review never looks as sure as an automatic match.
-_REVIEW_CONFIDENCE = {b: (Decimal(min(b, 100) * 6 // 10) / 100).quantize(_CENT) for b in range(102)}
-_PENDING = "pending line: not yet booked"
+_REVIEW_CONFIDENCE: Final = {
+    b: (Decimal(min(b, 100) * 6 // 10) / 100).quantize(_CENT) for b in range(102)
+}
+_PENDING: Final = "pending line: not yet booked"
 
 
 def match_id(idents: Sequence[str], ledger_ids: Sequence[str]) -> str:

@@ -11,30 +11,30 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from accord.kit.errors import BadInput
 from accord.kit.money import check_currency, to_minor
 from accord.matching.engine.text import normalise_name
 
 # Stage (rule) names, as written in the `rule` column of matches.
-IDENTIFIER = "identifier"
-REFERENCE = "reference"
-REFERENCE_FX = "reference-fx"
-REFERENCE_FEE = "reference-fee"
-COLLECTIVE = "collective"
-INSTALMENTS = "instalments"
-REVERSAL = "reversal"
-AMOUNT_NAME = "amount-name"
-FX_NAME = "fx-name"
-FEE_NAME = "fee-name"
-PARTIAL = "partial"
-OVERPAYMENT = "overpayment"
-AMOUNT = "amount"
-SUBSET = "subset"
-FX_AMOUNT = "fx-amount"
+IDENTIFIER: Final = "identifier"
+REFERENCE: Final = "reference"
+REFERENCE_FX: Final = "reference-fx"
+REFERENCE_FEE: Final = "reference-fee"
+COLLECTIVE: Final = "collective"
+INSTALMENTS: Final = "instalments"
+REVERSAL: Final = "reversal"
+AMOUNT_NAME: Final = "amount-name"
+FX_NAME: Final = "fx-name"
+FEE_NAME: Final = "fee-name"
+PARTIAL: Final = "partial"
+OVERPAYMENT: Final = "overpayment"
+AMOUNT: Final = "amount"
+SUBSET: Final = "subset"
+FX_AMOUNT: Final = "fx-amount"
 
-ALL_STAGES = frozenset(
+ALL_STAGES: Final = frozenset(
     {
         IDENTIFIER,
         REFERENCE,
@@ -55,9 +55,9 @@ ALL_STAGES = frozenset(
 )
 # Stages that can never auto-match, whatever the rules say: an amount alone, a fee guess
 # without an identifier, a short or over payment, an unlisted combination.
-REVIEW_ONLY = frozenset({FEE_NAME, PARTIAL, AMOUNT, SUBSET, FX_AMOUNT})
+REVIEW_ONLY: Final = frozenset({FEE_NAME, PARTIAL, AMOUNT, SUBSET, FX_AMOUNT})
 
-_COMMON_FEES = ("0.50", "1.00", "2.50", "5.00", "7.50", "10.00", "15.00", "20.00", "25.00")
+_COMMON_FEES: Final = ("0.50", "1.00", "2.50", "5.00", "7.50", "10.00", "15.00", "20.00", "25.00")
 
 
 @dataclass(frozen=True, slots=True)

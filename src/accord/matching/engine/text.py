@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 
 from rapidfuzz.fuzz import ratio, token_sort_ratio
 
-_SEGMENT = re.compile(r"[A-Z]+|[0-9]+")
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_SEGMENT: Final = re.compile(r"[A-Z]+|[0-9]+")
+_NOT_ALNUM: Final = re.compile(r"[^A-Z0-9]+")
 
 
 def segments(upper_text: str) -> list[str]:
@@ -71,7 +72,7 @@ def groups_key(groups: tuple[str, ...] | list[str]) -> str:
 
 # --- names -----------------------------------------------------------------------------
 
-_TRANSLIT = str.maketrans(
+_TRANSLIT: Final = str.maketrans(
     {
         "Ä": "AE",
         "Ö": "OE",
@@ -87,7 +88,7 @@ _TRANSLIT = str.maketrans(
         "&": " ",
     }
 )
-LEGAL_FORMS = frozenset(
+LEGAL_FORMS: Final = frozenset(
     [
         "GMBH",
         "MBH",
@@ -150,7 +151,7 @@ def lookup_words(name: str) -> list[str]:
     return [w for w in name.split() if len(w) >= 3 and w not in LEGAL_FORMS]
 
 
-_UMLAUT_PAIRS = (("AE", "A"), ("OE", "O"), ("UE", "U"))
+_UMLAUT_PAIRS: Final = (("AE", "A"), ("OE", "O"), ("UE", "U"))
 
 
 def _merge_initials(tokens: list[str]) -> list[str]:
@@ -186,7 +187,7 @@ def _name_tokens(raw: str) -> list[str]:
 
 
 # Long and short spellings of one legal form.
-_FORM_SPELLINGS = {
+_FORM_SPELLINGS: Final = {
     "LIMITED": "LTD",
     "AKTIENGESELLSCHAFT": "AG",
     "KOMMANDITGESELLSCHAFT": "KG",
@@ -226,7 +227,7 @@ def _sorted_words(name: str) -> str:
 
 # name -> _name_forms(name); cleared when full, so a long-lived process stays small.
 _FORMS: dict[str, tuple[str, str, str]] = {}
-_FORMS_MAX = 1 << 16
+_FORMS_MAX: Final = 1 << 16
 
 
 def _name_forms(name: str) -> tuple[str, str, str] | None:
