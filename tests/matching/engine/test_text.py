@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from accord.matching.engine.text import (
+    indel_ratio,
     is_valid_rf,
     legal_forms,
     name_similarity,
@@ -111,3 +112,9 @@ def test_similarity_is_the_best_of_ratio_and_sorted_words(a: str, b: str) -> Non
     if len(min(a, b, key=len)) >= 12 and (a.startswith(b) or b.startswith(a)):
         expected = max(expected, 95.0)
     assert name_similarity(a, b) == (100.0 if a == b else expected)
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_indel_ratio_is_rapidfuzz_ratio_to_the_last_bit(a: str, b: str) -> None:
+    assert indel_ratio(a, b) == fuzz.ratio(a, b)
+    assert indel_ratio(a + "GMBH", b + "GMBH") == fuzz.ratio(a + "GMBH", b + "GMBH")
