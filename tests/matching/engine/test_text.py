@@ -12,6 +12,7 @@ from accord.matching.engine.text import (
     is_valid_rf,
     legal_forms,
     name_similarity,
+    names_reaching,
     normalise_name,
     other_legal_form,
     ref_key,
@@ -118,3 +119,21 @@ def test_similarity_is_the_best_of_ratio_and_sorted_words(a: str, b: str) -> Non
 def test_indel_ratio_is_rapidfuzz_ratio_to_the_last_bit(a: str, b: str) -> None:
     assert indel_ratio(a, b) == fuzz.ratio(a, b)
     assert indel_ratio(a + "GMBH", b + "GMBH") == fuzz.ratio(a + "GMBH", b + "GMBH")
+
+
+@given(
+    _NAME_TEXT,
+    st.lists(st.one_of(_NAME_TEXT, st.just("MUELLER BAU GMBH KOELN")), max_size=8),
+    st.sampled_from([0.0, 50.0, 70.0, 88.0, 95.0, 96.0, 100.0]),
+)
+def test_names_reaching_agrees_with_name_similarity(
+    name: str, names: list[str], threshold: float
+) -> None:
+    expected = [name_similarity(name, other) >= threshold for other in names]
+    assert names_reaching(name, names, threshold) == expected
+
+
+def test_names_reaching_counts_a_truncated_name_and_umlauts_as_the_same() -> None:
+    names = ["MUELLER BAUUNTERNEHMEN", "MULLER BAUUNTERNEHMEN GMBH", "SCHMIDT", "MÜLLER"]
+    reached = names_reaching("MUELLER BAUUNTERNEHMEN GMBH", names, 88.0)
+    assert reached == [True, True, False, False]

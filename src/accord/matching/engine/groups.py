@@ -35,7 +35,7 @@ from accord.matching.engine.rules import (
     SUBSET,
 )
 from accord.matching.engine.subsets import exact_sums, find_subsets
-from accord.matching.engine.text import lookup_words, segments
+from accord.matching.engine.text import lookup_words, names_reaching, segments
 
 # The most open records among which two or three that pay an exact sum are looked for
 # (three take n^2 / 2 look-ups: 20,000 at this bound).
@@ -387,8 +387,10 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
             if len(common) <= few:
                 names.update(common)
     out: list[int] = []
-    for name in sorted(names):
-        if ctx.similarity(pl.name, name) >= rules.name_strong:
+    ordered = sorted(names)
+    reached = names_reaching(pl.name, ordered, rules.name_strong)
+    for name, strong in zip(ordered, reached, strict=True):
+        if strong:
             out.extend(hits_of(index.names.get(name)))
     return sorted(out)
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz.distance.Indel import distance as indel_distance
 from rapidfuzz.fuzz import ratio, token_sort_ratio
+from rapidfuzz.process import extract
 
 _SEGMENT: Final = re.compile(r"[A-Z]+|[0-9]+")
 _NOT_ALNUM: Final = re.compile(r"[^A-Z0-9]+")
@@ -229,6 +231,8 @@ def _sorted_words(name: str) -> str:
 # name -> _name_forms(name); cleared when full, so a long-lived process stays small.
 _FORMS: dict[str, tuple[str, str, str]] = {}
 _FORMS_MAX: Final = 1 << 16
+# The similarity of a name to its own truncation (12 characters or more).
+_TRUNCATED: Final = 95.0
 
 
 def _name_forms(name: str) -> tuple[str, str, str] | None:
@@ -277,11 +281,44 @@ def name_similarity(a: str, b: str) -> float:
             score = max(score, indel_ratio(sa, sb))
         if ca != a or cb != b:
             score = max(score, indel_ratio(csa, csb))
-    if score < 95.0:
-        short, long = (a, b) if len(a) <= len(b) else (b, a)
-        if len(short) >= 12 and long.startswith(short):
-            score = 95.0
+    if score < _TRUNCATED and _truncation(a, b):
+        score = _TRUNCATED
     return float(score)
+
+
+def names_reaching(a: str, names: Sequence[str], threshold: float) -> list[bool]:
+    """`[name_similarity(a, name) >= threshold for name in names]`, for a name compared
+    with many: the ASCII ones in one rapidfuzz call per form that `name_similarity` takes
+    the best of (the names, their sorted words, their collapsed sorted words), which skip
+    on their own the names too unlike to reach the threshold."""
+    forms_a = _name_forms(a)
+    if forms_a is None:
+        return [name_similarity(a, name) >= threshold for name in names]
+    reached = [False] * len(names)
+    truncated = threshold <= _TRUNCATED
+    batched: list[int] = []
+    by_form: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for k, name in enumerate(names):
+        forms = _name_forms(name)
+        if forms is None:
+            reached[k] = name_similarity(a, name) >= threshold
+            continue
+        if truncated and _truncation(a, name):
+            reached[k] = True
+        batched.append(k)
+        by_form[0].append(name)
+        by_form[1].append(forms[0])
+        by_form[2].append(forms[2])
+    for query, choices in zip((a, forms_a[0], forms_a[2]), by_form, strict=True):
+        for _, _, j in extract(query, choices, scorer=ratio, limit=None, score_cutoff=threshold):
+            reached[batched[j]] = True
+    return reached
+
+
+def _truncation(a: str, b: str) -> bool:
+    """The shorter name, of 12 characters or more, begins the longer: a bank's truncation."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 12 and long.startswith(short)
 
 
 def _similarity_of_any(a: str, b: str) -> float:
