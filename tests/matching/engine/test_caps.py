@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine import candidates, reconcile
+from accord.matching.engine import candidates, groups, reconcile
 from accord.matching.engine.candidates import Context, Pair
 from accord.matching.engine.core import _windowed
 from accord.matching.engine.fx import RateTable
@@ -217,3 +217,35 @@ def test_the_name_cache_stays_bounded_and_answers_as_without_it(
         for b in names:
             assert ctx.similarity(a, b) == name_similarity(a, b)
             assert len(ctx.sim_cache) <= 3
+
+
+def test_the_counterparty_cache_stays_bounded_and_answers_as_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each payer pays two of its open invoices at once, twice, quoting nothing: the search
+    # among a counterparty's records runs for every line, and is remembered per name.
+    payers = ["ACME TRADING", "BAECKER BAU", "KRUEGER LOGISTIK"]
+    records = [
+        record(f"INV-{p}{k}", amount, name=payer)
+        for p, payer in enumerate(payers)
+        for k, amount in enumerate(["137.00", "211.00", "389.00", "523.00"])
+    ]
+    lines = [
+        line(f"B{p}{k}", amount, name=payer, day=DAY + timedelta(days=k))
+        for p, payer in enumerate(payers)
+        for k, amount in enumerate(["348.00", "912.00"])
+    ]
+    expected = reconcile(lines, records)
+    assert sorted((m.rule, m.bank_refs, m.ledger_ids) for m in expected.matches) == [
+        ("subset", (f"B{p}{k}",), (f"INV-{p}{2 * k}", f"INV-{p}{2 * k + 1}"))
+        for p in range(3)
+        for k in range(2)
+    ]
+    monkeypatch.setattr(candidates, "_COUNTERPARTY_CACHE_SIZE", 1)
+    assert reconcile(lines, records) == expected
+    ctx = _context(records, lines)
+    for pl in ctx.prep.lines:
+        groups.same_counterparty(pl, ctx)
+        assert len(ctx.counterparty_records) <= 1
+    ctx.release_index()
+    assert not ctx.counterparty_records

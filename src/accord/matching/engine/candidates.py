@@ -63,6 +63,7 @@ _SHORT_LIST: Final = 16  # hit lists up to this long are filtered in place, long
 # when there are at most this many times `max_candidates` of them.
 _WIDE_WORD: Final = 8
 _SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
+_COUNTERPARTY_CACHE_SIZE = 50_000  # line names with their counterparty's records
 # One word spelt two ways scores this much or more: IMMOBILINE / IMMOBILIEN 90, NORGAARD /
 # NOERGAARD 94; MEYER / MAYER 80.
 _SAME_WORD: Final = 85
@@ -113,6 +114,8 @@ class Context:
         self.ignored = frozenset(ref_key(v) for v in rules.ignored_identifiers)
         self.part_payment_words = tuple(text_words(w) for w in rules.part_payment_words)
         self.sim_cache: dict[tuple[str, str], float] = {}
+        # (line name, account) -> its counterparty's records (`groups.same_counterparty`)
+        self.counterparty_records: dict[tuple[str, str], list[int]] = {}
         self.accounts = [pr.account or "" for pr in prep.records]
         # Long-lived int lists are arrays: 8 bytes an entry and no int object (the compiled
         # engine would make one per entry, where pure Python shares the index's).
@@ -145,6 +148,7 @@ class Context:
         self._by_day.clear()
         self._by_word.clear()
         self._name_sets.clear()
+        self.counterparty_records.clear()
 
     def alone(self, r: int) -> tuple[int, ...]:
         """`(r,)`, one tuple per record for all the proposals of that record alone."""
@@ -292,6 +296,11 @@ class Context:
         if found is None:
             found = self._forms[raw] = legal_forms(raw)
         return found
+
+    def remember_counterparty(self, key: tuple[str, str], records: list[int]) -> None:
+        if len(self.counterparty_records) >= _COUNTERPARTY_CACHE_SIZE:
+            self.counterparty_records.clear()  # bounded like the similarities
+        self.counterparty_records[key] = records
 
     def similarity(self, a: str, b: str) -> float:
         key = (a, b)

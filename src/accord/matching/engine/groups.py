@@ -361,15 +361,25 @@ def _instal(
 # --- unlisted collective payments ----------------------------------------------------
 
 
-def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
+def same_counterparty(pl: PLine, ctx: Context) -> Sequence[int]:
     """Records whose counterparty name strongly matches the line's, via the name index:
-    the names sharing one of its less common words, or its two rarest words together."""
+    the names sharing one of its less common words, or its two rarest words together.
+    Found once per name and account (payers pay many times)."""
     if not pl.name:
         return []
+    key = (pl.name, pl.account)
+    found = ctx.counterparty_records.get(key)
+    if found is None:
+        found = _same_counterparty(pl.name, pl.account, ctx)
+        ctx.remember_counterparty(key, found)
+    return found
+
+
+def _same_counterparty(name: str, line_account: str, ctx: Context) -> list[int]:
     index, rules = ctx.index, ctx.rules
-    names: set[str] = {pl.name}
-    words = [_as_the_ledger_spells(word, pl.account, ctx) for word in lookup_words(pl.name)]
-    for account in (pl.account, ""):
+    names: set[str] = {name}
+    words = [_as_the_ledger_spells(word, line_account, ctx) for word in lookup_words(name)]
+    for account in (line_account, ""):
         lists = sorted(
             (hits for tok in words if (hits := index.name_tokens.get((account, tok)))),
             key=len,
@@ -388,7 +398,7 @@ def same_counterparty(pl: PLine, ctx: Context) -> list[int]:
                 names.update(common)
     out: list[int] = []
     ordered = sorted(names)
-    reached = names_reaching(pl.name, ordered, rules.name_strong)
+    reached = names_reaching(name, ordered, rules.name_strong)
     for name, strong in zip(ordered, reached, strict=True):
         if strong:
             out.extend(hits_of(index.names.get(name)))
