@@ -62,6 +62,7 @@ _SHORT_LIST: Final = 16  # hit lists up to this long are filtered in place, long
 # A common amount's records of a payer's rarest word are narrowed by its other words only
 # when there are at most this many times `max_candidates` of them.
 _WIDE_WORD: Final = 8
+# Cache bounds, not Final so that tests can shrink them.
 _SIM_CACHE_SIZE = 100_000  # name pairs; repeats come from the same payers within days
 _COUNTERPARTY_CACHE_SIZE = 50_000  # line names with their counterparty's records
 # One word spelt two ways scores this much or more: IMMOBILINE / IMMOBILIEN 90, NORGAARD /

@@ -288,9 +288,9 @@ def name_similarity(a: str, b: str) -> float:
 
 def names_reaching(a: str, names: Sequence[str], threshold: float) -> list[bool]:
     """`[name_similarity(a, name) >= threshold for name in names]`, for a name compared
-    with many: the ASCII ones in one rapidfuzz call per form that `name_similarity` takes
-    the best of (the names, their sorted words, their collapsed sorted words), which skip
-    on their own the names too unlike to reach the threshold."""
+    with many: the ASCII names in one rapidfuzz call for each form whose ratio
+    `name_similarity` takes the best of (the names, their sorted words, their collapsed
+    sorted words); rapidfuzz itself skips the names that cannot reach the threshold."""
     forms_a = _name_forms(a)
     if forms_a is None:
         return [name_similarity(a, name) >= threshold for name in names]
