@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parent
 SOURCE = ROOT / "src"
 COMPILED = SOURCE / "accord" / "_compiled"
 MANIFEST = "manifest.json"
-# Every module of these packages but `__init__` (it chooses between source and compiled),
-# `model` (its values stay plain dataclasses that pickle and compare as everywhere else) and
-# `index` (its entries share one int object per record, which compiled code would not).
+# Every module of these packages but `__init__` (it chooses between source and compiled)
+# and `model` (its values stay plain dataclasses that pickle and compare as everywhere else).
 PACKAGES = ("accord.matching.engine", "accord.ingest.parsers.camt")
-KEEP_PURE = ("__init__", "model", "index")
+KEEP_PURE = ("__init__", "model")
 GROUP = "accord_compiled"
 
 

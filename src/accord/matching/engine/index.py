@@ -2,16 +2,15 @@
 
 Index values are a bare int for one record and a list for several, which keeps a
 million-record index small; a record's entries all hold the same int object, its position.
-This module is not compiled with the rest of the engine (hatch_build.py): compiled code
-keeps an int unboxed and makes a new object each time it stores one, so each of a
-record's half a dozen entries would hold an int of its own (measured: the book 160 MiB larger
-at a million records).
+Compiled code keeps an `int` unboxed and makes a new object each time it stores one (each
+of a record's half a dozen entries would hold an int of its own: the book 160 MiB larger at
+a million records), so the position travels as an `object`, boxed once per record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from accord.matching.engine.hits import Hits
 from accord.matching.engine.rules import Rules
@@ -23,8 +22,9 @@ if TYPE_CHECKING:
 K = TypeVar("K", str, int)
 
 
-def add_hit(index: dict[K, Hits], key: K, i: int) -> None:
-    """Append record `i` under `key` (records arrive in ascending order)."""
+def add_hit(index: dict[K, Any], key: K, i: object) -> None:
+    """Append record `i` (an int, kept as the caller's object) under `key`; records arrive
+    in ascending order. `index` holds `Hits`."""
     old = index.setdefault(key, i)
     if isinstance(old, int):
         if old != i:
@@ -60,10 +60,10 @@ class Index:
         # (account or "", name token) -> distinct names, for counterparty look-ups
         self.name_tokens: dict[tuple[str, str], list[str]] = {}
 
-    def add_reference(self, value: str, i: int) -> None:
+    def add_reference(self, value: str, i: object) -> None:
         self._add_segments(segments(value.upper()), i)
 
-    def _add_segments(self, segs: list[str], i: int) -> None:
+    def _add_segments(self, segs: list[str], i: object) -> None:
         if not segs:
             return
         full = "".join(segs)
@@ -97,7 +97,8 @@ class Index:
             add_hit(self.bare, serial, i)
 
     def add_record(self, pr: PRec) -> None:
-        rec, pos = pr.rec, pr.pos  # one int object for all the record's entries
+        rec = pr.rec
+        pos: object = pr.pos  # one int object for all the record's entries
         id_segs = segments(rec.id.upper())
         own: tuple[str, ...] = (_prefix(id_segs),)
         self._add_segments(id_segs, pos)
