@@ -375,10 +375,10 @@ def same_counterparty(pl: PLine, ctx: Context) -> Sequence[int]:
     return found
 
 
-def _same_counterparty(name: str, line_account: str, ctx: Context) -> list[int]:
+def _same_counterparty(line_name: str, line_account: str, ctx: Context) -> list[int]:
     index, rules = ctx.index, ctx.rules
-    names: set[str] = {name}
-    words = [_as_the_ledger_spells(word, line_account, ctx) for word in lookup_words(name)]
+    names: set[str] = {line_name}
+    words = [_as_the_ledger_spells(word, line_account, ctx) for word in lookup_words(line_name)]
     for account in (line_account, ""):
         lists = sorted(
             (hits for tok in words if (hits := index.name_tokens.get((account, tok)))),
@@ -398,7 +398,7 @@ def _same_counterparty(name: str, line_account: str, ctx: Context) -> list[int]:
                 names.update(common)
     out: list[int] = []
     ordered = sorted(names)
-    reached = names_reaching(name, ordered, rules.name_strong)
+    reached = names_reaching(line_name, ordered, rules.name_strong)
     for name, strong in zip(ordered, reached, strict=True):
         if strong:
             out.extend(hits_of(index.names.get(name)))
