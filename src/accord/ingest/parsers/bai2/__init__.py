@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, ClassVar
 
-from accord.ingest.parsers.bai2.parser import Bai2Reader
-from accord.ingest.parsers.bai2.records import Bai2Error, read_records
 from accord.ingest.parsers.base import StatementParser
 from accord.ingest.parsers.errors import StatementParseError
 from accord.ingest.parsers.model import ParsedFile
@@ -42,6 +40,10 @@ class Bai2Parser:
 
     def parse(self, source: BinaryIO, *, filename: str) -> ParsedFile:
         """Every account of the file as a statement, or StatementParseError."""
+        # Imported on first use: every `accord` command loads the package to sniff formats.
+        from accord.ingest.parsers.bai2.parser import Bai2Reader
+        from accord.ingest.parsers.bai2.records import Bai2Error, read_records
+
         try:
             records = read_records(_decode(source.read()))
             reader = Bai2Reader(records, filename, verify=self.verify_totals)

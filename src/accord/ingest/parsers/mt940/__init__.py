@@ -14,8 +14,6 @@ from typing import BinaryIO, ClassVar
 from accord.ingest.parsers.base import StatementParser
 from accord.ingest.parsers.errors import StatementParseError
 from accord.ingest.parsers.model import ParsedFile
-from accord.ingest.parsers.mt940.fields import FieldError, split_blocks, split_lines
-from accord.ingest.parsers.mt940.statement import StatementBuilder
 
 __all__ = ["PARSER", "Mt940Parser"]
 
@@ -35,6 +33,10 @@ class Mt940Parser:
 
     def parse(self, source: BinaryIO, *, filename: str) -> ParsedFile:
         """Every statement of the file, or StatementParseError naming file and line."""
+        # Imported on first use: every `accord` command loads the package to sniff formats.
+        from accord.ingest.parsers.mt940.fields import FieldError, split_blocks, split_lines
+        from accord.ingest.parsers.mt940.statement import StatementBuilder
+
         text = decode_text(source.read())
         try:
             blocks = split_blocks(split_lines(text))

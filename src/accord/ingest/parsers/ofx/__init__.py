@@ -5,15 +5,14 @@ See docs/formats/ofx.md for what is read from where.
 
 from __future__ import annotations
 
-from typing import BinaryIO, ClassVar
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
 from accord.ingest.parsers.base import StatementParser
 from accord.ingest.parsers.errors import StatementParseError
 from accord.ingest.parsers.model import ParsedFile
-from accord.ingest.parsers.ofx.sgml import decode, read_header, read_sgml
-from accord.ingest.parsers.ofx.statements import read_statements
-from accord.ingest.parsers.ofx.tree import Node, OfxError, from_xml
-from accord.ingest.parsers.xmlsafe import parse_document
+
+if TYPE_CHECKING:
+    from accord.ingest.parsers.ofx.tree import Node
 
 __all__ = ["PARSER", "OfxParser"]
 
@@ -42,6 +41,10 @@ class OfxParser:
 
     def parse(self, source: BinaryIO, *, filename: str) -> ParsedFile:
         """Every statement of the file, or StatementParseError naming the line."""
+        # Imported on first use: every `accord` command loads the package to sniff formats.
+        from accord.ingest.parsers.ofx.statements import read_statements
+        from accord.ingest.parsers.ofx.tree import OfxError
+
         data = _strip_bom(source.read())
         try:
             root, extra = self._tree(data, filename)
@@ -52,6 +55,10 @@ class OfxParser:
         return ParsedFile(file=filename, format="ofx", statements=tuple(statements))
 
     def _tree(self, data: bytes, filename: str) -> tuple[Node, dict[str, str]]:
+        from accord.ingest.parsers.ofx.sgml import decode, read_header, read_sgml
+        from accord.ingest.parsers.ofx.tree import OfxError, from_xml
+        from accord.ingest.parsers.xmlsafe import parse_document
+
         if _is_xml(data):
             root = from_xml(parse_document(data, filename=filename))
             if root.name != "OFX":
