@@ -26,6 +26,7 @@ ALLOWED = {
     "rapidfuzz",
     "accord.kit.money",
     "accord.kit.errors",
+    "accord.kit.frozen",
     "accord.ingest.parsers.model",
     "accord.kit.compiled",  # at import only: the engine's compiled modules or its source
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from lxml import etree
 
@@ -23,6 +24,7 @@ from accord.ingest.parsers.model import (
 )
 from accord.ingest.parsers.refs import RefAssigner
 from accord.ingest.parsers.xmlsafe import source_line
+from accord.kit.frozen import builder
 from accord.kit.money import Money
 
 # ExternalEntryStatus1Code. INFO (information only) and FUTR (future) are not booked, so
@@ -41,6 +43,9 @@ TX_AMOUNT_KEYS = (
     ("tx_amount", "AmtDtls/TxAmt/Amt"),
     ("counter_value", "AmtDtls/CntrValAmt/Amt"),
 )
+# `BankLine(...)` and `SourceLocation(...)`, built faster (accord.kit.frozen).
+_build_line: Final = builder(BankLine)
+_build_source: Final = builder(SourceLocation)
 
 
 @dataclass(slots=True)
@@ -272,14 +277,14 @@ def _line(
     texts = tx.texts if tx is not None else {}
     e2e = texts.get("e2e")
     shared = ctx.shared
-    return BankLine(
+    return _build_line(
         bank_ref=ctx.refs.unique(ref),
         account=ctx.account,
         amount=amount,
         booking_date=facts.booking_date,
         value_date=facts.value_date,
         status=facts.status,
-        source=SourceLocation(ctx.file, ctx.index, facts.index, place.line, place.path),
+        source=_build_source(ctx.file, ctx.index, facts.index, place.line, place.path),
         bank_ref_derived=derived,
         reversal=facts.reversal,
         transaction_code=(_code(tx) if tx is not None else None) or _code(entry),
