@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from accord.matching.engine.text import (
+    _TRANSLIT,
+    _merge_initials,
+    _name_tokens,
     indel_ratio,
     is_valid_rf,
     legal_forms,
@@ -17,6 +22,7 @@ from accord.matching.engine.text import (
     other_legal_form,
     ref_key,
     ref_parts,
+    segments,
 )
 
 
@@ -137,3 +143,14 @@ def test_names_reaching_counts_a_truncated_name_and_umlauts_as_the_same() -> Non
     names = ["MUELLER BAUUNTERNEHMEN", "MULLER BAUUNTERNEHMEN GMBH", "SCHMIDT", "MÜLLER"]
     reached = names_reaching("MUELLER BAUUNTERNEHMEN GMBH", names, 88.0)
     assert reached == [True, True, False, False]
+
+
+@given(st.text(alphabet=st.sampled_from("abcXYZ019 &.-/äÄöØßŁ\u0301é"), max_size=30))
+def test_a_name_normalises_as_if_every_character_were_transliterated(raw: str) -> None:
+    # Only non-ASCII names go through the transliteration table; in an ASCII name its one
+    # ASCII entry (`&` to a space) separates words as `&` itself does.
+    translated = raw.upper().translate(_TRANSLIT)
+    if not translated.isascii():
+        translated = unicodedata.normalize("NFKD", translated)
+        translated = "".join(ch for ch in translated if not unicodedata.combining(ch))
+    assert _name_tokens(raw) == _merge_initials(segments(translated))
