@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Callable
@@ -9,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accord.ingest.parsers.model import (
     BankLine,
@@ -38,6 +41,7 @@ from accord.reconciliation.files.outputs import (
     SUMMARY,
     UNMATCHED_BANK,
     bank_row,
+    csv_line,
     match_row,
     one_line,
     transaction_code_text,
@@ -256,3 +260,23 @@ def test_a_write_failing_in_the_worker_leaves_the_previous_output(tmp_path: Path
     assert [p.name for p in out.iterdir()] == [SUMMARY]
     assert (out / SUMMARY).read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "worker.pid"]
+
+
+_CELL = st.text(alphabet=st.sampled_from("ab ,;\"\n\r'é€\t"), max_size=8)
+
+
+@given(st.lists(st.lists(_CELL, min_size=1, max_size=5), max_size=6))
+def test_rows_are_written_as_the_csv_module_writes_them(rows: list[list[str]]) -> None:
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    written = io.StringIO(newline="")
+    writer = csv.writer(written, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        line = csv_line(row)
+        if line is None:
+            writer.writerow(row)
+        else:
+            written.write(line)
+
+    assert written.getvalue() == expected.getvalue()
+    assert all(csv_line(row) is None for row in rows if "\r" in "".join(row) or row == [""])
