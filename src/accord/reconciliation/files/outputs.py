@@ -36,9 +36,10 @@ SUMMARY = "summary.json"
 OUTPUT_FILES = (MATCHES, UNMATCHED_BANK, UNMATCHED_LEDGER, SUMMARY)
 
 # CPU microseconds to write a row (for summary.json: per bank line and ledger record read).
-# Measured at 100k lines (CPU seconds): matches.csv 84k rows 0.46, unmatched_bank.csv 10k
-# rows 0.09, unmatched_ledger.csv 11k rows 0.08, summary.json of 216k lines and records 0.27.
-MICROS_PER_ROW = {MATCHES: 5.5, UNMATCHED_BANK: 8.6, UNMATCHED_LEDGER: 7.3, SUMMARY: 1.2}
+# Measured at 100k lines (CPU seconds, 2026-12-07, rows by `csv_line`): matches.csv 85k rows
+# 0.32, unmatched_bank.csv 9k rows 0.058, unmatched_ledger.csv 9k rows 0.068, summary.json
+# of 216k lines and records 0.26.
+MICROS_PER_ROW = {MATCHES: 3.8, UNMATCHED_BANK: 6.3, UNMATCHED_LEDGER: 7.5, SUMMARY: 1.2}
 # The worker's share (estimated CPU microseconds) below which one process writes everything
 # as fast. Measured (wall seconds, idle machine, one process -> two; the fork costs +30% CPU):
 # 10k lines (worker's share 0.041) 0.086 -> 0.079, plus 0.01 to see that a core is spare;
