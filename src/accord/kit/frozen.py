@@ -7,7 +7,8 @@ returns a mutable twin of `cls` (same fields, defaults and slots, plain attribut
 whose `__init__` ends by making the new object an instance of `cls` (`__class__`
 assignment, which CPython allows between classes of the same layout, and checks). What
 comes out is an ordinary instance of `cls`: equal, hashed, pickled and frozen as one made
-by `cls(...)`."""
+by `cls(...)`.
+"""
 
 from __future__ import annotations
 
