@@ -7,6 +7,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accord.kit.money import exponent
 from accord.matching.engine.assign import Assignment, Decision, Owners
 from accord.matching.engine.explain import money
 from accord.matching.engine.model import EngineResult, UnmatchedLine, UnmatchedRecord
@@ -87,6 +88,14 @@ def test_build_result_is_the_sorted_result(
     crowded = {pl.pos: 10 + len(lines) - pl.pos for pl in prep.lines}
     expected = _sorted_result(a, prep.lines, prep.records, crowded)
     assert build_result(a, prep.lines, prep.records, crowded) == expected
+
+
+@given(st.integers(-(10**15), 10**15), st.sampled_from(["EUR", "JPY", "KWD", "CLF", "USD"]))
+def test_money_is_the_amount_formatted_with_grouped_digits(minor: int, currency: str) -> None:
+    digits = exponent(currency)
+    whole, frac = divmod(abs(minor), 10**digits)
+    expected = f"{whole:,}.{frac:0{digits}d}" if digits else f"{whole:,}"
+    assert money(minor, currency) == f"{expected} {currency}"
 
 
 def test_money_groups_digits_and_drops_the_sign() -> None:
