@@ -15,11 +15,12 @@ from typing import NamedTuple
 from accord.ingest.parsers.camt.spec import AmountText
 from accord.ingest.parsers.errors import StatementParseError
 from accord.kit.errors import BadInput
-from accord.kit.money import Money, is_currency, to_minor
+from accord.kit.money import Money, exponent, is_currency, to_minor
 
-# ISO 20022 ActiveOrHistoricCurrencyAndAmount: unsigned, up to 18 digits, 5 decimals.
-_AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?|\.\d{1,5}")
-_RATE = re.compile(r"\d{1,11}(?:\.\d{1,10})?")
+# ISO 20022 ActiveOrHistoricCurrencyAndAmount: unsigned, up to 18 digits, 5 decimals;
+# xs:decimal digits are ASCII (a str pattern's \d would take any script's digits).
+_AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?|\.\d{1,5}", re.ASCII)
+_RATE = re.compile(r"\d{1,11}(?:\.\d{1,10})?", re.ASCII)
 
 
 class Place(NamedTuple):
@@ -77,10 +78,24 @@ def money(amount: AmountText | None, place: Place, field: str) -> Money:
             field, f"bad amount {raw!r}: expected an unsigned decimal such as 1234.56"
         )
     cur = currency(code, place, field)
-    try:
-        return Money(to_minor(value, cur), cur)
-    except BadInput as error:
-        raise place.error(field, error.message) from None
+    minor = _minor_units(value, exponent(cur))
+    if minor is None:
+        try:
+            minor = to_minor(value, cur)  # raises, saying why
+        except BadInput as error:
+            raise place.error(field, error.message) from None
+    return Money(minor, cur)
+
+
+def _minor_units(value: str, digits: int) -> int | None:
+    """`to_minor` of a text `_AMOUNT` matched, in string and int steps rather than Decimal
+    ones (a fifth of the cost); None when it has more decimals than `digits`, but zeros."""
+    whole, _, fraction = value.partition(".")
+    if len(fraction) > digits:
+        if fraction[digits:].strip("0"):
+            return None
+        fraction = fraction[:digits]
+    return int(whole + fraction + "0" * (digits - len(fraction)) or "0")
 
 
 def sign(indicator: str | None, place: Place, field: str = "CdtDbtInd") -> int:
