@@ -316,6 +316,20 @@ def test_ultimate_party_name_is_only_a_fallback() -> None:
     assert line.counterparty == Party("Real Customer", "DE02120300000000202051", None)
 
 
+def test_a_debits_creditor_brings_its_bank_and_an_ultimate_creditor_stands_in() -> None:
+    agent = (
+        "<RltdAgts><CdtrAgt><FinInstnId><ClrSysMmbId><MmbId>12345678</MmbId></ClrSysMmbId>"
+        "</FinInstnId></CdtrAgt></RltdAgts>"
+    )
+    named = "<RltdPties><Cdtr><Nm>Supplier AG</Nm></Cdtr></RltdPties>" + agent
+    ultimate = "<RltdPties><UltmtCdtr><Nm>Shop Ltd</Nm></UltmtCdtr></RltdPties>"
+    (paid,) = lines_of(document(entry("5.00", "DBIT", details=tx(inner=named))))
+    (paid_on,) = lines_of(document(entry("5.00", "DBIT", details=tx(inner=ultimate))))
+
+    assert paid.counterparty == Party("Supplier AG", None, "12345678")
+    assert paid_on.counterparty == Party("Shop Ltd", None, None)
+
+
 @pytest.mark.parametrize(
     ("status", "expected"),
     [

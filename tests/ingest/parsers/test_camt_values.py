@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accord.ingest.parsers.camt import values
@@ -13,19 +15,29 @@ from accord.kit.errors import BadInput
 from accord.kit.money import Money, exponent, to_minor
 
 PLACE = Place("a.xml", "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]", 12)
+# ISO 20022 ActiveOrHistoricCurrencyAndAmount as a pattern: up to 18 digits, 5 decimals.
+AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{0,5})?|\.[0-9]{1,5}")
 
 
-@given(
-    st.from_regex(values._AMOUNT, fullmatch=True),
-    st.sampled_from(["EUR", "JPY", "KWD", "CLF"]),
-)
+@given(st.one_of(st.from_regex(AMOUNT, fullmatch=True), st.text("0123456789.+- e٣\uff11")))
+@example("1.123456")  # six decimals
+@example("1234567890123456789")  # nineteen digits
+@example(".")
+@example("1.2.3")
+def test_an_amount_is_read_where_the_iso_pattern_matches_it(text: str) -> None:
+    assert (values.amount_parts(text) is not None) == (AMOUNT.fullmatch(text) is not None)
+
+
+@given(st.from_regex(AMOUNT, fullmatch=True), st.sampled_from(["EUR", "JPY", "KWD", "CLF"]))
 def test_an_amount_converts_as_to_minor_does(text: str, currency: str) -> None:
     try:
         expected: int | None = to_minor(text, currency)
     except BadInput:
         expected = None
+    parts = values.amount_parts(text)
 
-    assert values._minor_units(text, exponent(currency)) == expected
+    assert parts is not None
+    assert values._minor_units(parts, exponent(currency)) == expected
 
 
 @pytest.mark.parametrize(

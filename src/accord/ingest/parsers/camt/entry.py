@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeAlias
 
 from lxml import etree
 
@@ -316,14 +316,25 @@ def _info(tx: Found | None, entry: Found, shared: Interner) -> str | None:
     return shared.text(info) if info else info
 
 
-def _party(found: Found, side: str, shared: Interner) -> Party | None:
+# A side's keys in a transaction's texts (spec._party, spec._account, spec._agent): name,
+# account, the ultimate party's name, BIC and clearing member id.
+_PartyKeys: TypeAlias = tuple[str, str, str, str, str]
+_DEBTOR: Final[_PartyKeys] = (
+    "dbtr.name", "dbtr.account", "ultimate_dbtr.name", "dbtr.bic", "dbtr.member",
+)  # fmt: skip
+_CREDITOR: Final[_PartyKeys] = (
+    "cdtr.name", "cdtr.account", "ultimate_cdtr.name", "cdtr.bic", "cdtr.member",
+)  # fmt: skip
+
+
+def _party(found: Found, side: _PartyKeys, shared: Interner) -> Party | None:
     texts = found.texts
-    name = texts.get(f"{side}.name")
-    account = texts.get(f"{side}.account")
+    name = texts.get(side[0])
+    account = texts.get(side[1])
     if name is None and account is None:
         return None
-    name = name or texts.get(f"ultimate_{side}.name")
-    bank = texts.get(f"{side}.bic") or texts.get(f"{side}.member")
+    name = name or texts.get(side[2])
+    bank = texts.get(side[3]) or texts.get(side[4])
     return shared.party(name, account, bank)
 
 
@@ -339,10 +350,10 @@ def _counterparty(
     if tx is None:
         return None
     credit = (amount.minor >= 0) != reversal
-    first, second = ("dbtr", "cdtr") if credit else ("cdtr", "dbtr")
+    first, second = (_DEBTOR, _CREDITOR) if credit else (_CREDITOR, _DEBTOR)
     party = _party(tx, first, shared) or _party(tx, second, shared)
     if party is None:
-        name = tx.texts.get(f"ultimate_{first}.name")
+        name = tx.texts.get(first[2])
         return shared.party(name, None, None) if name else None
     return party
 
