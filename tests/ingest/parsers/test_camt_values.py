@@ -12,7 +12,7 @@ from accord.ingest.parsers.camt import values
 from accord.ingest.parsers.camt.values import Place
 from accord.ingest.parsers.errors import StatementParseError
 from accord.kit.errors import BadInput
-from accord.kit.money import Money, exponent, to_minor
+from accord.kit.money import Money, digits_to_minor, to_minor
 
 PLACE = Place("a.xml", "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]", 12)
 # ISO 20022 ActiveOrHistoricCurrencyAndAmount as a pattern: up to 18 digits, 5 decimals.
@@ -37,7 +37,7 @@ def test_an_amount_converts_as_to_minor_does(text: str, currency: str) -> None:
     parts = values.amount_parts(text)
 
     assert parts is not None
-    assert values._minor_units(parts, exponent(currency)) == expected
+    assert digits_to_minor(*parts, currency) == expected
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from accord.kit.frozen import builder
-from accord.kit.money import Money, exponent, format_amount, is_currency
+from accord.kit.money import Money, digits_to_minor, exponent, format_amount, is_currency
 from accord.matching.engine.model import LedgerRecord, RecordType
 from accord.reconciliation.files.csvio import Row, header_index, numbered_rows
 from accord.reconciliation.files.errors import InputFileError
@@ -189,13 +189,8 @@ def parse_minor(text: str, currency: str) -> int | None:
     """Exact minor units of a plain decimal like -1234.50, or None if it is not one."""
     if not _AMOUNT.fullmatch(text):
         return None
-    digits = exponent(currency)
     whole, _, fraction = text.partition(".")
-    if len(fraction) > digits:
-        if fraction[digits:].strip("0"):
-            return None
-        fraction = fraction[:digits]
-    return int(whole + fraction.ljust(digits, "0"))
+    return digits_to_minor(whole, fraction, currency)
 
 
 Cell = object  # what csv.writer takes: str() of it is written, None as an empty cell

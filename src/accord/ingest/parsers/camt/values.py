@@ -15,7 +15,7 @@ from typing import NamedTuple
 from accord.ingest.parsers.camt.spec import AmountText
 from accord.ingest.parsers.errors import StatementParseError
 from accord.kit.errors import BadInput
-from accord.kit.money import Money, exponent, is_currency, to_minor
+from accord.kit.money import Money, digits_to_minor, is_currency, to_minor
 
 _RATE = re.compile(r"\d{1,11}(?:\.\d{1,10})?", re.ASCII)
 
@@ -76,7 +76,7 @@ def money(amount: AmountText | None, place: Place, field: str) -> Money:
             field, f"bad amount {raw!r}: expected an unsigned decimal such as 1234.56"
         )
     cur = currency(code, place, field)
-    minor = _minor_units(parts, exponent(cur))
+    minor = digits_to_minor(*parts, cur)
     if minor is None:
         try:
             minor = to_minor(value, cur)  # raises, saying why
@@ -97,17 +97,6 @@ def amount_parts(value: str) -> tuple[str, str] | None:
     if not value.isascii() or not (whole + fraction).isdigit():
         return None
     return whole, fraction
-
-
-def _minor_units(parts: tuple[str, str], digits: int) -> int | None:
-    """`to_minor` of an amount's parts, in string and int steps rather than Decimal ones (a
-    fifth of the cost); None when it has more decimals than `digits`, but zeros."""
-    whole, fraction = parts
-    if len(fraction) > digits:
-        if fraction[digits:].strip("0"):
-            return None
-        fraction = fraction[:digits]
-    return int(whole + fraction + "0" * (digits - len(fraction)) or "0")
 
 
 def sign(indicator: str | None, place: Place, field: str = "CdtDbtInd") -> int:
