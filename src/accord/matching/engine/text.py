@@ -326,6 +326,7 @@ def names_reaching(a: str, names: Sequence[str], threshold: float) -> list[bool]
             continue
         if truncated and _truncation(a, name):
             reached[k] = True
+            continue
         batched.append(k)
         by_form[0].append(name)
         by_form[1].append(forms[0])
