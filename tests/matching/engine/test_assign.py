@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from accord.matching.engine.assign import assign
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accord.matching.engine.assign import _bands_ranked, _dedupe, assign
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import AMOUNT_NAME, DEFAULT_RULES, OVERPAYMENT, PARTIAL
 
@@ -32,3 +35,34 @@ def test_of_equal_proposals_for_the_same_items_the_closer_amount_is_kept() -> No
 
     assert [d.prop for d in decided.decisions] == [near]
     assert decided.decisions[0].rivals == ()
+
+
+_BANDS = st.sampled_from([20, 30, 55, 90, 100])
+_ITEMS = st.lists(st.integers(0, 3), min_size=1, max_size=2).map(tuple)
+
+
+@st.composite
+def _proposals(draw: st.DrawFn) -> Proposal:
+    prop = Proposal(draw(_ITEMS), draw(_ITEMS), draw(_BANDS), PARTIAL, auto=False, expected=10_000)
+    prop.sim = draw(st.none() | st.sampled_from([0.0, 55.5, 91.0, 100.0]))
+    prop.days = draw(st.none() | st.integers(-3, 3))
+    prop.gap = draw(st.sampled_from([0, 1, 250]))
+    return prop
+
+
+@given(st.lists(_proposals(), max_size=40))
+def test_proposals_are_ranked_as_by_their_order_tuples(props: list[Proposal]) -> None:
+    ranked = [p for band in _bands_ranked(props) for p in band]
+
+    assert ranked == sorted(props, key=Proposal.order)
+
+
+@given(st.lists(_proposals(), max_size=40))
+def test_of_proposals_for_the_same_lines_and_records_only_the_best_is_kept(
+    props: list[Proposal],
+) -> None:
+    best: dict[tuple[tuple[int, ...], tuple[int, ...]], Proposal] = {}
+    for p in sorted(props, key=Proposal.order):
+        best.setdefault((p.lines, p.recs), p)
+
+    assert _dedupe(props) == sorted(best.values(), key=Proposal.order)

@@ -622,6 +622,21 @@ def test_returned_payment_pairs_with_the_credit_it_returns() -> None:
     assert left.record.id == "INV-2025-00001"
 
 
+def test_returned_payment_without_an_identifier_is_proposed_against_the_payers_credit() -> None:
+    later = DAY + timedelta(days=4)
+    result = reconcile(
+        [
+            line("B1", "500.00", name="Jane Doe"),
+            line("B2", "500.00", name="Acme Trading GmbH"),
+            line("B3", "500.00", name="Jane Doe", account="DE02120300000000202051"),
+            line("B4", "-500.00", name="Jane Doe", reversal=True, day=later),
+        ],
+        [],
+    )
+    m = only(result)
+    assert (m.status, m.rule, m.bank_refs) == (REVIEW, "reversal", ("B1", "B4"))
+
+
 def test_debit_cancelling_an_earlier_credit_with_the_same_reference_is_flagged() -> None:
     result = reconcile(
         [

@@ -225,13 +225,19 @@ def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> No
 
     The later ones must never be matched to it; on the same day nothing is decided.
     """
-    by_rec: dict[int, list[Proposal]] = {}
+    # A record's first such proposal, and the later ones of records that have several: at
+    # a million lines, a list per record was a tenth of the job's peak.
+    first_of: dict[int, Proposal] = {}
+    later: dict[int, list[Proposal]] = {}
     for p in props:
         if p.stage in (IDENTIFIER, REFERENCE) and len(p.lines) == 1 and len(p.recs) == 1:
-            by_rec.setdefault(p.recs[0], []).append(p)
-    for group in by_rec.values():
-        if len(group) < 2:
-            continue
+            r = p.recs[0]
+            if r not in first_of:
+                first_of[r] = p
+            else:
+                later.setdefault(r, []).append(p)
+    for r, more in later.items():
+        group = [first_of[r], *more]
         group.sort(key=lambda p: (lines[p.lines[0]].day or 0, p.lines))
         first, second = (lines[group[0].lines[0]].day, lines[group[1].lines[0]].day)
         if first is None or second is None or first >= second:

@@ -505,10 +505,14 @@ def reversals(
     suspects = [pl for pl in lines if _returned(pl) or (pl.minor < 0 and links.get(pl.pos))]
     if not suspects:
         return []
+    # Only the keys a suspect holds are looked up: indexing every line's keys and amounts
+    # took hundreds of megabytes at a million lines, at the job's peak.
+    wanted = {key for pl in suspects for key in links.get(pl.pos, ())}
     by_link: dict[Link, list[int]] = {}
     for pos in sorted(links):
         for key in links[pos]:
-            by_link.setdefault(key, []).append(pos)
+            if key in wanted:
+                by_link.setdefault(key, []).append(pos)
     by_amount: dict[tuple[str, str, int], list[int]] | None = None
     out: list[Proposal] = []
     for pl in suspects:
@@ -525,7 +529,7 @@ def reversals(
             certain = len(linked) == 1 and (returned or same_e2e)
             out.append(_reversal(pl, o, 101 if certain else 60, certain, ctx))
         if not linked and returned and pl.name:
-            by_amount = by_amount if by_amount is not None else _lines_by_amount(lines)
+            by_amount = by_amount if by_amount is not None else _returns_by_amount(lines, suspects)
             originals = [
                 lines[i]
                 for i in by_amount.get((pl.account, pl.currency, -pl.minor), ())
@@ -550,11 +554,19 @@ def _may_return(pl: PLine, original: PLine) -> bool:
     )
 
 
-def _lines_by_amount(lines: Sequence[PLine]) -> dict[tuple[str, str, int], list[int]]:
+def _returns_by_amount(
+    lines: Sequence[PLine], suspects: Sequence[PLine]
+) -> dict[tuple[str, str, int], list[int]]:
+    """The unflagged lines by (account, currency, amount), for the amounts that a returned
+    suspect with a name would return."""
+    wanted = {(pl.account, pl.currency, -pl.minor) for pl in suspects if _returned(pl) and pl.name}
+    amounts = {minor for _, _, minor in wanted}
     by_amount: dict[tuple[str, str, int], list[int]] = {}
     for pl in lines:
-        if not pl.line.reversal:
-            by_amount.setdefault((pl.account, pl.currency, pl.minor), []).append(pl.pos)
+        if pl.minor in amounts and not pl.line.reversal:
+            key = (pl.account, pl.currency, pl.minor)
+            if key in wanted:
+                by_amount.setdefault(key, []).append(pl.pos)
     return by_amount
 
 
