@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.matching.engine.assign import _bands_ranked, _dedupe, assign
+from accord.matching.engine.assign import _bands_ranked, _dedupe, _Holders, assign
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import AMOUNT_NAME, DEFAULT_RULES, OVERPAYMENT, PARTIAL
 
@@ -66,3 +66,17 @@ def test_of_proposals_for_the_same_lines_and_records_only_the_best_is_kept(
         best.setdefault((p.lines, p.recs), p)
 
     assert _dedupe(props) == sorted(best.values(), key=Proposal.order)
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=3, unique=True).map(tuple), max_size=30))
+def test_holders_are_the_same_counted_or_vectorised(held: list[tuple[int, ...]]) -> None:
+    counted = _Holders(held, vectorised=False)
+    vectorised = _Holders(held, vectorised=True)
+
+    assert (vectorised.alone, vectorised.flat, vectorised.start) == (
+        counted.alone,
+        counted.flat,
+        counted.start,
+    )
+    for item in range(counted.count()):
+        assert list(counted[item]) == [k for k, items in enumerate(held) if item in items]

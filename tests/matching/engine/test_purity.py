@@ -24,6 +24,7 @@ ALLOWED = {
     "typing",
     "unicodedata",
     "rapidfuzz",
+    "numpy",
     "accord.kit.money",
     "accord.kit.errors",
     "accord.kit.frozen",

@@ -220,7 +220,7 @@ def _may_owe(pl: PLine, pr: PRec, pair: Pair, ctx: Context) -> bool:
     return bool(pl.name) and ctx.similarity(pl.name, name) >= ctx.rules.name_weak
 
 
-def _demote_double_payments(props: list[Proposal], lines: Sequence[PLine]) -> None:
+def _demote_double_payments(props: list[Proposal], lines: list[PLine]) -> None:
     """Several transfers quote one record with its full amount: the earliest is the payment.
 
     The later ones must never be matched to it; on the same day nothing is decided.

@@ -79,7 +79,7 @@ _DATE_WORD: Final = {
 }
 
 
-def _labels(recs: Sequence[PRec]) -> str:
+def _labels(recs: list[PRec]) -> str:
     if len(recs) == 1:
         return recs[0].label
     shown = [pr.label for pr in recs[:5]]
@@ -87,7 +87,7 @@ def _labels(recs: Sequence[PRec]) -> str:
     return ", ".join(shown) + more
 
 
-def _tail(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec]) -> str:
+def _tail(p: Proposal, lines: list[PLine], recs: list[PRec]) -> str:
     paid = _paid(p.days, recs[0].rec.type) if p.days is not None and recs else ""
     party = lines[0].line.counterparty
     name = party.name if party else None
@@ -108,13 +108,13 @@ def _paid(days: int, kind: RecordType) -> str:
 
 def explain(
     p: Proposal,
-    lines: Sequence[PLine],
-    recs: Sequence[PRec],
+    lines: list[PLine],
+    recs: list[PRec],
     *,
     total: int,
     matched: bool,
     rivals: Sequence[Proposal],
-    all_recs: Sequence[PRec],
+    all_recs: list[PRec],
 ) -> str:
     """The explanation column of a match; `total` is the sum of the lines' amounts."""
     text = _body(p, lines, recs, total) + _tail(p, lines, recs) + "."
@@ -134,7 +134,7 @@ def explain(
     return "Review: " + text[0].lower() + text[1:] if not text.startswith("Review") else text
 
 
-def _body(p: Proposal, lines: Sequence[PLine], recs: Sequence[PRec], total: int) -> str:
+def _body(p: Proposal, lines: list[PLine], recs: list[PRec], total: int) -> str:
     stage, labels, cur = p.stage, _labels(recs), lines[0].currency
     amt = money(total, cur)
     expected = amt if p.expected == total else money(p.expected, cur)

@@ -46,9 +46,7 @@ def _money(minor: int, currency: str) -> str:
     return f"{format_amount(abs(minor), currency)} {currency}"
 
 
-def collective(
-    pl: PLine, pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
-) -> Proposal | None:
+def collective(pl: PLine, pairs: Sequence[Pair], recs: list[PRec], ctx: Context) -> Proposal | None:
     """One line that quotes several records."""
     strong = sorted(
         (p for p in pairs if p.strength >= PREFIXED and p.aclass != NO_RATE), key=lambda p: p.rec
@@ -92,7 +90,7 @@ def collective(
 
 
 def _complete_cut_list(
-    pl: PLine, strong: Sequence[Pair], pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
+    pl: PLine, strong: Sequence[Pair], pairs: Sequence[Pair], recs: list[PRec], ctx: Context
 ) -> Proposal | None:
     """A list cut at the bank's length limit: the missing record pays the exact remainder.
 
@@ -156,7 +154,7 @@ def _list_is_cut(pl: PLine, ctx: Context) -> bool:
 
 
 def _bare_collective(
-    pl: PLine, pairs: Sequence[Pair], recs: Sequence[PRec], ctx: Context
+    pl: PLine, pairs: Sequence[Pair], recs: list[PRec], ctx: Context
 ) -> Proposal | None:
     """Bare numbers of one counterparty's records whose sum is exactly the payment.
 
@@ -187,7 +185,7 @@ def _bare_collective(
 def _group(
     pl: PLine,
     chosen: Sequence[Pair],
-    recs: Sequence[PRec],
+    recs: list[PRec],
     band: int,
     auto: bool,
     ctx: Context,
@@ -217,7 +215,7 @@ def _group(
 def instalments(
     pr: PRec,
     line_pos: Sequence[int],
-    lines: Sequence[PLine],
+    lines: list[PLine],
     ctx: Context,
     weak: Sequence[int] = (),
 ) -> Proposal | None:
@@ -255,7 +253,7 @@ def instalments(
 
 
 def _partly_paid(
-    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: Sequence[PLine], ctx: Context
+    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: list[PLine], ctx: Context
 ) -> Proposal:
     """The lines quoting `pr` that pay part of it: those in its counterparty's name when
     others quote it too (another payer's digits are no instalment of this record), with
@@ -274,7 +272,7 @@ def _partly_paid(
     return prop
 
 
-def _refs_quoting(positions: Sequence[int], lines: Sequence[PLine]) -> tuple[str, str]:
+def _refs_quoting(positions: Sequence[int], lines: list[PLine]) -> tuple[str, str]:
     """The lines' bank refs in line order, and the verb that agrees with them: ("B3",
     "quotes"), ("B3, B4", "quote")."""
     refs = ", ".join(lines[i].line.bank_ref for i in sorted(positions))
@@ -287,7 +285,7 @@ def _other_payer(pl: PLine, pr: PRec, ctx: Context) -> bool:
 
 
 def _completed_by_weak(
-    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: Sequence[PLine], ctx: Context
+    pr: PRec, line_pos: Sequence[int], weak: Sequence[int], lines: list[PLine], ctx: Context
 ) -> Proposal | None:
     """The lines that quote `pr`, and the one combination (1-3) of lines quoting only its
     bare number that pays the exact rest (review: digits alone are never proof)."""
@@ -312,9 +310,7 @@ def _completed_by_weak(
     return prop
 
 
-def _weak_only(
-    pr: PRec, weak: Sequence[int], lines: Sequence[PLine], ctx: Context
-) -> Proposal | None:
+def _weak_only(pr: PRec, weak: Sequence[int], lines: list[PLine], ctx: Context) -> Proposal | None:
     """Lines that quote only `pr`'s number, its whole reference, in the payer's name, and
     pay part of it or all of it together (review: digits alone are never proof)."""
     if not weak or len(weak) > ctx.rules.max_subset_records or not is_number(pr):
@@ -338,7 +334,7 @@ def _weak_only(
 
 
 def _instal(
-    pr: PRec, line_pos: Sequence[int], lines: Sequence[PLine], band: int, ctx: Context, stage: str
+    pr: PRec, line_pos: Sequence[int], lines: list[PLine], band: int, ctx: Context, stage: str
 ) -> Proposal:
     chosen = sorted(line_pos)
     booked = all(lines[i].booked for i in chosen)
@@ -418,7 +414,7 @@ def _in_window(pr: PRec, window: tuple[int, int] | None) -> bool:
     return window is None or window[0] <= pr.day <= window[1]
 
 
-def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Proposal | None:
+def subset(pl: PLine, recs: list[PRec], taken: set[int], ctx: Context) -> Proposal | None:
     """A combination of one counterparty's open records that adds up to the line (review)."""
     rules = ctx.rules
     window = line_window(pl, rules)
@@ -471,7 +467,7 @@ def subset(pl: PLine, recs: Sequence[PRec], taken: set[int], ctx: Context) -> Pr
     return prop.finish(pl.minor)
 
 
-def _closest_names(pl: PLine, cands: Sequence[PRec], ctx: Context, limit: int) -> list[PRec]:
+def _closest_names(pl: PLine, cands: list[PRec], ctx: Context, limit: int) -> list[PRec]:
     """The records of the names most like the line's, at most `limit` of them: whole
     groups of equally similar names, the most similar first (the payer's own records
     among those of its namesakes)."""
@@ -494,7 +490,7 @@ Link = int | str
 
 
 def reversals(
-    lines: Sequence[PLine], links: dict[int, tuple[Link, ...]], ctx: Context
+    lines: list[PLine], links: dict[int, tuple[Link, ...]], ctx: Context
 ) -> list[Proposal]:
     """Pair each returned payment with the credit (or debit) it returns.
 
@@ -555,7 +551,7 @@ def _may_return(pl: PLine, original: PLine) -> bool:
 
 
 def _returns_by_amount(
-    lines: Sequence[PLine], suspects: Sequence[PLine]
+    lines: list[PLine], suspects: list[PLine]
 ) -> dict[tuple[str, str, int], list[int]]:
     """The unflagged lines by (account, currency, amount), for the amounts that a returned
     suspect with a name would return."""

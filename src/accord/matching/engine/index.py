@@ -9,7 +9,6 @@ a million records), so the position travels as an `object`, boxed once per recor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from accord.matching.engine.hits import Hits
@@ -115,7 +114,7 @@ class Index:
         if pr.name:
             add_hit(self.names, pr.name, pos)
 
-    def index_names(self, records: Sequence[PRec]) -> None:
+    def index_names(self, records: list[PRec]) -> None:
         """Token -> distinct names, per account, built once all records are in."""
         pairs = sorted({(pr.account or "", pr.name) for pr in records if pr.name})
         for account, name in pairs:
@@ -128,7 +127,7 @@ def _prefix(segs: list[str]) -> str:
     return segs[0] if segs and not segs[0].isdigit() else ""
 
 
-def build_index(records: Sequence[PRec], rules: Rules) -> Index:
+def build_index(records: list[PRec], rules: Rules) -> Index:
     """The indexes of records in canonical order."""
     index = Index(rules)
     for pr in records:

@@ -171,7 +171,7 @@ class RecordBook:
 class Prepared:
     """Inputs in canonical order with their normalised fields."""
 
-    def __init__(self, lines: Sequence[BankLine], records: Sequence[PRec]) -> None:
+    def __init__(self, lines: Sequence[BankLine], records: list[PRec]) -> None:
         names = Names()
         plines = [PLine(line, names) for line in lines]
         plines.sort(key=lambda p: p.sort_key)
