@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,21 @@ def test_success_exits_0_and_reports_on_stdout_only(
     assert (code, stderr) == (0, "")
     assert stdout.startswith("1 bank lines, 1 ledger records: 1 matched, 0 for review")
     assert (tmp_path / "out" / "matches.csv").is_file()
+
+
+def test_the_command_exits_0_after_reporting_without_freeing_the_jobs_objects(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    statement, ledger = files
+    command = [sys.executable, "-m", "accord.cli.main", "reconcile", str(statement)]
+    command += ["--ledger", str(ledger), "--out", str(tmp_path / "out")]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("1 bank lines, 1 ledger records: 1 matched, 0 for review")
+    assert (tmp_path / "out" / "matches.csv").read_text().count("\n") == 2
+    failed = subprocess.run([*command[:-1], str(statement)], capture_output=True, text=True)
+    assert failed.returncode == 2  # --out is a file: nothing parked, an ordinary exit
+    assert "accord reconcile: error:" in failed.stderr
 
 
 def test_bad_ledger_exits_2_with_one_line_naming_file_and_line(

@@ -24,6 +24,9 @@ EXIT_BAD_INPUT = 2
 EXIT_WRITE_FAILED = 3
 EXIT_INTERRUPTED = 130
 
+# A finished job's objects, kept for the process to exit without freeing them (see `main`).
+PARKED: list[object] = []
+
 
 def reconcile_command(
     statements: Annotated[
@@ -89,6 +92,7 @@ def reconcile_command(
             csv_profile=csv_profile,
             allow_unbalanced=allow_unbalanced,
             progress=_progress() if sys.stderr.isatty() else None,
+            park=PARKED,
         )
     except OutputWriteError as exc:
         _fail(EXIT_WRITE_FAILED, exc.message)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def test_job_writes_the_four_files_with_the_contract_columns(
     assert done.lines == 4
     assert done.records == 2
     assert done.matched + done.review == len(rows(out / "matches.csv")) - 1
+
+
+def test_a_parked_job_keeps_its_objects_and_writes_the_same_files(
+    tmp_path: Path, inputs: tuple[list[Path], Path]
+) -> None:
+    statements, ledger = inputs
+    parked: list[object] = []
+    done = run_reconcile(statements, ledger=ledger, out=tmp_path / "parked", park=parked)
+    freed = run_reconcile(statements, ledger=ledger, out=tmp_path / "freed")
+    assert done == dataclasses.replace(freed, out=tmp_path / "parked")
+    assert len(parked) == 3
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "parked" / name).read_bytes() == (tmp_path / "freed" / name).read_bytes()
 
 
 def test_quoted_reference_is_matched_and_the_rest_is_listed_with_reasons(

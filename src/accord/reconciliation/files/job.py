@@ -76,19 +76,22 @@ def run_reconcile(
     csv_profile: str | None = None,
     allow_unbalanced: bool = False,
     progress: Progress | None = None,
+    park: list[object] | None = None,
 ) -> JobResult:
     """Reconcile statement files against a ledger file and write the results into `out`.
 
     Raises BadInput (naming file and line) for any input that cannot be read completely,
     OutputDirError when `out` holds other files, OutputWriteError when writing fails; in
-    each case `out` is left as it was.
+    each case `out` is left as it was. With `park`, the job's inputs and results are put
+    there instead of being freed as it returns: a process about to exit need not spend
+    seconds freeing millions of objects (at a million lines, 3.7 s).
     """
     say = progress or _quiet
     check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
     with _no_gc():
         # The job's millions of objects are freed as `_run` returns, before collection is
         # back on; alive, the first collection would scan them all (1 s at 100k lines).
-        return _run(statements, ledger, out, rates, rules, csv_profile, allow_unbalanced, say)
+        return _run(statements, ledger, out, rates, rules, csv_profile, allow_unbalanced, say, park)
 
 
 def _run(
@@ -100,6 +103,7 @@ def _run(
     csv_profile: str | None,
     allow_unbalanced: bool,
     say: Progress,
+    park: list[object] | None,
 ) -> JobResult:
     read, book = _read_inputs(statements, ledger, rates, rules, csv_profile, allow_unbalanced, say)
     say(f"matching {len(read.statements.lines)} lines with {len(read.ledger.records)} records")
@@ -113,6 +117,8 @@ def _run(
     say(f"{len(result.matches)} matches; writing {out}")
     options = {"allow_unbalanced": allow_unbalanced, "csv_profile": csv_profile}
     _write(out, read, result, rates=rates, rules=rules, options=options)
+    if park is not None:
+        park.extend((read, book, result))
     return _result(out, read, result)
 
 
