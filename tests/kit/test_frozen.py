@@ -90,3 +90,17 @@ def test_classes_it_cannot_build_alike_are_refused() -> None:
     for cls in (Mutable, Checked, Derived):
         with pytest.raises(TypeError, match=cls.__name__):
             builder(cls)
+
+
+def test_fields_named_like_the_builders_own_names_are_refused() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Clashing:
+        self: int
+
+    with pytest.raises(TypeError, match="Clashing"):
+        builder(Clashing)
+
+
+def test_errors_name_the_class_as_its_constructor_does() -> None:
+    with pytest.raises(TypeError, match=r"Evidence\.__init__\(\) got an unexpected keyword"):
+        builder(Evidence)(identifiers=(), oops=1)
