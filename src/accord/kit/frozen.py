@@ -1,4 +1,4 @@
-"""Build instances of frozen, slotted dataclasses three to five times faster.
+"""Build instances of frozen, slotted dataclasses about five times faster than their class.
 
 A frozen dataclass's `__init__` sets each field through `object.__setattr__`, to get past
 its own `__setattr__`, which refuses: about 0.1 µs a field. Reading a million bank lines
