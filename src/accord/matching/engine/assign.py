@@ -71,31 +71,32 @@ class Assignment:
 
 
 def _dedupe(props: Sequence[Proposal]) -> list[Proposal]:
-    """The best of the proposals for each (lines, records), best first.
+    """The best of the proposals for each (lines, records), best first."""
+    return [p for band in _bands_ranked(_best_per_items(props)) for p in band]
 
-    Proposals for the same lines and records are found side by side once sorted by them,
-    not in a dict: at a million lines, hashing two million tuples took seconds, and the
-    dict a tenth of the job's peak.
+
+def _best_per_items(props: Sequence[Proposal]) -> list[Proposal]:
+    """The best proposal for each (lines, records), in (lines, records) order.
+
+    Proposals come nearly in line order (each line's together), so sorting them by lines
+    costs little, and then only one line's proposals are sorted by records (sorting all of
+    them by records first scrambled them: at a million lines, seconds of comparisons).
+    Duplicates are then side by side: a dict of them hashed two million tuples and weighed
+    a tenth of the job's peak.
     """
-    by_items = list(props)
-    _sort_by_items(by_items)
-    unique: list[Proposal] = []
-    i, n = 0, len(by_items)
-    while i < n:
-        p = by_items[i]
-        j = i + 1
-        while j < n and by_items[j].lines == p.lines and by_items[j].recs == p.recs:
-            j += 1
-        unique.append(p if j == i + 1 else min(by_items[i:j], key=Proposal.order))
-        i = j
-    del by_items
-    return [p for band in _bands_ranked(unique) for p in band]
+    best: list[Proposal] = []
+    for _, same_lines in itertools.groupby(sorted(props, key=_lines), key=_lines):
+        for _, same in itertools.groupby(sorted(same_lines, key=_recs), key=_recs):
+            found = list(same)
+            best.append(found[0] if len(found) == 1 else min(found, key=Proposal.order))
+    return best
 
 
 def _bands_ranked(props: Sequence[Proposal]) -> Iterator[list[Proposal]]:
-    """The proposals of each band, best band first, each band in `Proposal.order`.
+    """The proposals of each band, best band first, each band in `Proposal.order`;
+    `props` come in (lines, records) order, as `_best_per_items` gives them.
 
-    A band is sorted by stable sorts, least significant part of the order first, which
+    A band is ranked by stable sorts, least significant part of the order first, which
     ranks as one sort by the order's tuples without making a tuple per proposal (at a
     million lines, a band's key tuples took a few hundred megabytes at once).
     """
@@ -104,30 +105,10 @@ def _bands_ranked(props: Sequence[Proposal]) -> Iterator[list[Proposal]]:
         by_band.setdefault(p.band, []).append(p)
     for band in sorted(by_band, reverse=True):
         ranked = by_band.pop(band)
-        _sort_by_items(ranked)
         ranked.sort(key=_days_apart)
         ranked.sort(key=_closeness)
         ranked.sort(key=_gap)
         yield ranked
-
-
-def _sort_by_items(props: list[Proposal]) -> None:
-    """Sort in place by lines, then records.
-
-    Proposals come nearly in line order (each line's together), so sorting them by lines
-    costs little; then only the runs of one line's proposals are sorted by records. Sorting
-    by records first would scramble them (at a million lines, seconds of comparisons).
-    """
-    props.sort(key=_lines)
-    i, n = 0, len(props)
-    while i < n:
-        lines = props[i].lines
-        j = i + 1
-        while j < n and props[j].lines == lines:
-            j += 1
-        if j - i > 1:
-            props[i:j] = sorted(props[i:j], key=_recs)
-        i = j
 
 
 def _recs(p: Proposal) -> tuple[int, ...]:
