@@ -49,8 +49,12 @@ def _make_builder(cls: type[T]) -> Callable[..., T]:
             "parameter: build it directly"
         )
     twin = type(cls.__name__, (), {"__slots__": cls.__dict__["__slots__"]})
-    scope: dict[str, Any] = {"_new": object.__new__, "_twin": twin, "_cls": cls}
-    scope["_FACTORY"] = _FACTORY
+    scope: dict[str, Any] = {
+        "_new": object.__new__,
+        "_twin": twin,
+        "_cls": cls,
+        "_FACTORY": _FACTORY,
+    }
     parameters, stores = [], []
     for f in fields:
         name = f.name
