@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -224,3 +225,22 @@ def test_dumps_without_shared_objects_copies_every_value() -> None:
     assert back == value
     assert back.items[0] is back.items[1]  # one object pickled once, as before
     assert back.items[0] is not inner
+
+
+def box_with_pid(value: Box) -> tuple[Box, int]:
+    return Box("made", (value,)), os.getpid()
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_the_workers_results_hold_this_processs_shared_objects_not_copies() -> None:
+    boxes = [Box(str(i), (i,)) for i in range(4)]
+    results = map_split(box_with_pid, boxes, [10] * 4, min_share=10, shared=boxes)
+    assert len({pid for _, pid in results}) == 2
+    assert [made for made, _ in results] == [Box("made", (box,)) for box in boxes]
+    assert all(made.items[0] is box for (made, _), box in zip(results, boxes, strict=True))
+
+
+def test_a_shared_reference_is_refused_outside_loads() -> None:
+    kept = Box("kept", ())
+    with pytest.raises(pickle.UnpicklingError, match="shared object outside"):
+        pickle.loads(dumps(Box("outer", (kept,)), shared=[kept]))  # noqa: S301 - our own bytes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from accord.ingest.parsers.model import BankLine
@@ -60,9 +60,9 @@ def run_engine(
     if sum(weights[i] for i in split_two(weights)[1]) < PARALLEL_MIN_ITEMS:
         return reconcile(lines, records, rates=rates, rules=rules, mapper=_two_cores)
     match_group = functools.partial(_reconcile_group, rates=tuple(rates), rules=rules)
-    results = map_split(
-        match_group, groups, weights, min_share=PARALLEL_MIN_ITEMS, shared=_inputs_of
-    )
+    # A result holds its group's own lines and records: they need not travel back.
+    shared = [*lines, *records]
+    results = map_split(match_group, groups, weights, min_share=PARALLEL_MIN_ITEMS, shared=shared)
     return merge_results(results)
 
 
@@ -73,13 +73,6 @@ def _two_cores(
     done_here: Callable[[], None],
 ) -> list[R]:
     return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES, done_here=done_here)
-
-
-def _inputs_of(group: Group) -> Iterator[BankLine | LedgerRecord]:
-    # A result holds the group's own lines and records; they need not travel back.
-    lines, records = group
-    yield from lines
-    yield from records
 
 
 def _reconcile_group(group: Group, *, rates: tuple[Rate, ...], rules: Rules) -> EngineResult:
