@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.matching.engine.assign import _bands_ranked, _dedupe, _Holders, assign
+from accord.matching.engine.assign import (
+    _bands_ranked,
+    _best_per_items,
+    _dedupe,
+    _holders_counted,
+    _holders_vectorised,
+    _ranked_vectorised,
+    assign,
+)
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import AMOUNT_NAME, DEFAULT_RULES, OVERPAYMENT, PARTIAL
 
@@ -71,13 +79,48 @@ def test_of_proposals_for_the_same_lines_and_records_only_the_best_is_kept(
 
 @given(st.lists(st.lists(st.integers(0, 6), max_size=3, unique=True).map(tuple), max_size=30))
 def test_holders_are_the_same_counted_or_vectorised(held: list[tuple[int, ...]]) -> None:
-    counted = _Holders(held, vectorised=False)
-    vectorised = _Holders(held, vectorised=True)
+    alone, flat, start = _holders_counted(held)
 
-    assert (vectorised.alone, vectorised.flat, vectorised.start) == (
-        counted.alone,
-        counted.flat,
-        counted.start,
+    assert _holders_vectorised(held) == (alone, flat, start)
+    for item in range(len(start) - 1):
+        assert list(flat[start[item] : start[item + 1]]) == [
+            k for k, items in enumerate(held) if item in items
+        ]
+
+
+@st.composite
+def _any_proposals(draw: st.DrawFn) -> Proposal:
+    items = st.lists(st.integers(0, 5), max_size=3, unique=True).map(tuple)
+    prop = Proposal(draw(items), draw(items), draw(_BANDS), PARTIAL, auto=False, expected=1)
+    # Few values, so that many proposals tie on one key and the next decides.
+    prop.sim = draw(st.none() | st.sampled_from([0.0, 55.5, 91.0, 100.0]) | st.floats(0, 100))
+    prop.days = draw(st.none() | st.integers(-3, 3) | st.integers(-400, 400))
+    prop.gap = draw(st.sampled_from([0, 1, 250]) | st.integers(0, 2**62))
+    return prop
+
+
+@given(st.lists(_any_proposals(), max_size=60))
+def test_numpy_ranks_and_holds_proposals_as_the_sorts_do(props: list[Proposal]) -> None:
+    best = _best_per_items(props)
+    ranked = [p for band in _bands_ranked(best) for p in band]
+
+    found = _ranked_vectorised(best)
+
+    assert found is not None
+    ordered, by_line, by_rec = found
+    assert ordered == ranked  # the same objects in the same order
+    assert (by_line.alone, by_line.flat, by_line.start) == _holders_counted(
+        [p.lines for p in ranked]
     )
-    for item in range(counted.count()):
-        assert list(counted[item]) == [k for k, items in enumerate(held) if item in items]
+    assert (by_rec.alone, by_rec.flat, by_rec.start) == _holders_counted([p.recs for p in ranked])
+
+
+def test_keys_beyond_numpy_leave_the_ranking_to_the_sorts() -> None:
+    huge = _prop(0, 0, 90, PARTIAL, line_total=10_000)
+    huge.gap = 2**70
+    not_a_number = _prop(1, 1, 90, PARTIAL, line_total=10_000)
+    not_a_number.sim = float("nan")
+
+    assert _ranked_vectorised([huge]) is None
+    assert _ranked_vectorised([not_a_number]) is None
+    assert [d.prop for d in assign([huge], DEFAULT_RULES).decisions] == [huge]

@@ -75,6 +75,18 @@ def _dedupe(props: Sequence[Proposal]) -> list[Proposal]:
     return [p for band in _bands_ranked(_best_per_items(props)) for p in band]
 
 
+def _ranked(best: list[Proposal]) -> tuple[list[Proposal], _Holders, _Holders]:
+    """`best` (from `_best_per_items`) best first, and the holders of their lines and of
+    their records; from `VECTORISED_FROM` proposals on by numpy (`_ranked_vectorised`)."""
+    if len(best) >= VECTORISED_FROM:
+        found = _ranked_vectorised(best)
+        if found is not None:
+            return found
+    ordered = [p for band in _bands_ranked(best) for p in band]
+    by_line = _Holders(*_holders_counted([p.lines for p in ordered]))
+    return ordered, by_line, _Holders(*_holders_counted([p.recs for p in ordered]))
+
+
 def _best_per_items(props: Sequence[Proposal]) -> list[Proposal]:
     """The best proposal for each (lines, records), in (lines, records) order.
 
@@ -147,9 +159,7 @@ def _competes(p: Proposal, q: Proposal, rules: Rules) -> bool:
 
 def assign(props: Sequence[Proposal], rules: Rules) -> Assignment:
     """Decide which proposals become matches, and which of those are `matched`."""
-    ordered = _dedupe(props)
-    by_line = _Holders([p.lines for p in ordered])
-    by_rec = _Holders([p.recs for p in ordered])
+    ordered, by_line, by_rec = _ranked(_best_per_items(props))
     out = Assignment([], Owners(by_line.count()), Owners(by_rec.count()), {}, {})
     # 1 where a `matched` decision holds the line (record): a byte each, not a set entry.
     locked_lines = bytearray(by_line.count())
@@ -194,21 +204,13 @@ class _Holders:
     for each proposal whether it alone holds its lines (records).
 
     One flat array with each item's start in it: at a million lines, a tenth of the memory
-    of a dict of lists, and the assignment's peak. From `VECTORISED_FROM` proposals on it is
-    built with numpy (importing it costs more than it saves on fewer).
+    of a dict of lists, and the assignment's peak.
     """
 
     __slots__ = ("alone", "flat", "start")
 
-    def __init__(self, held: Sequence[tuple[int, ...]], vectorised: bool | None = None) -> None:
-        """`held[k]`: the items of the proposal at position k; `vectorised` forces the way
-        it is built (the same result either way)."""
-        if vectorised is None:
-            vectorised = len(held) >= VECTORISED_FROM
-        if vectorised:
-            self.alone, self.flat, self.start = _holders_vectorised(held)
-        else:
-            self.alone, self.flat, self.start = _holders_counted(held)
+    def __init__(self, alone: bytearray, flat: array[int], start: array[int]) -> None:
+        self.alone, self.flat, self.start = alone, flat, start
 
     def count(self) -> int:
         """How many lines (records) there are: one more than the highest position held."""
@@ -218,17 +220,18 @@ class _Holders:
         return self.flat[self.start[item] : self.start[item + 1]]
 
 
-# Proposals from which `_Holders` is built with numpy. Measured (compiled, both holders of
-# shuffled proposals, 2026-12-07): 200k proposals 0.48 s counted, 0.29 s with numpy and its
-# import; 2M proposals 7.2 s against 2.6 s. At a million lines the counting took 9 s.
+# Proposals from which they are ranked and their holders built with numpy (importing it
+# costs more than it saves on fewer). Measured (compiled, both holders of shuffled
+# proposals, 2026-12-07): 200k proposals 0.48 s counted, 0.29 s with numpy and its import;
+# 2M proposals 7.2 s against 2.6 s.
 VECTORISED_FROM: Final = 150_000
 
 
 def _holders_counted(held: Sequence[tuple[int, ...]]) -> tuple[bytearray, array[int], array[int]]:
-    """`_Holders`' arrays by a counting sort, counted in a list (compiled, reading an array
-    entry makes an int object; a small count in a list is a shared one). No builtin per
-    proposal: compiled code looks `max` up by name at each call (at 20k lines, a third of
-    the assignment)."""
+    """`_Holders`' arrays for proposals holding `held[k]` at position k, by a counting sort,
+    counted in a list (compiled, reading an array entry makes an int object; a small count
+    in a list is a shared one). No builtin per proposal: compiled code looks `max` up by
+    name at each call (at 20k lines, a third of the assignment)."""
     size = 0  # one more than the highest item held
     for t in held:
         for i in t:
@@ -260,19 +263,73 @@ def _holders_counted(held: Sequence[tuple[int, ...]]) -> tuple[bytearray, array[
 def _holders_vectorised(
     held: Sequence[tuple[int, ...]],
 ) -> tuple[bytearray, array[int], array[int]]:
-    """`_holders_counted`'s result, by numpy: a stable sort of the items held."""
+    """`_holders_counted`'s result, by numpy."""
     import numpy as np  # only for large assignments: importing it takes 0.1-0.3 s
 
     lengths = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
-    total = int(lengths.sum())
-    items = np.fromiter(itertools.chain.from_iterable(held), dtype=np.int32, count=total)
-    size = int(items.max()) + 1 if total else 0
+    items = np.fromiter(itertools.chain.from_iterable(held), dtype=np.int64)
+    owners = np.repeat(np.arange(len(held), dtype=np.int64), lengths)
+    return _holders_of(items, owners, len(held))
+
+
+def _ranked_vectorised(best: list[Proposal]) -> tuple[list[Proposal], _Holders, _Holders] | None:
+    """`_ranked`'s result by numpy, or None where a key does not fit an array (a gap
+    beyond 64 bits, a similarity that is not a number).
+
+    The proposals are read once, in (lines, records) order, near the order they lie in
+    memory; the ranking and the holders are then sorts of arrays. Read in rank order, each
+    proposal was a cache miss, a pass for each key and each holder (at a million lines,
+    seconds each).
+    """
+    import numpy as np  # only for large assignments: importing it takes 0.1-0.3 s
+
+    n = len(best)
+    bands, gaps, sims, days = [0] * n, [0] * n, [0.0] * n, [0] * n
+    line_counts, rec_counts = bytearray(n), bytearray(n)
+    lines: list[int] = []
+    recs: list[int] = []
+    for k in range(n):
+        p = best[k]
+        bands[k], gaps[k], days[k] = p.band, p.gap, abs(p.days or 0)
+        sim = p.sim
+        if sim is not None:
+            sims[k] = sim
+        if len(p.lines) > 255 or len(p.recs) > 255:
+            return None
+        line_counts[k], rec_counts[k] = len(p.lines), len(p.recs)
+        lines.extend(p.lines)
+        recs.extend(p.recs)
+    try:
+        gap_keys = np.array(gaps, dtype=np.int64)
+    except OverflowError:
+        return None
+    sim_keys = np.array(sims, dtype=np.float64)
+    if np.isnan(sim_keys).any():
+        return None
+    # Stable, last key first: band, then gap, closeness and days apart, then `best`'s order.
+    day_keys, band_keys = np.array(days, dtype=np.int64), np.array(bands, dtype=np.int64)
+    order = np.lexsort((day_keys, -sim_keys, gap_keys, -band_keys))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+    ordered = [best[k] for k in order.tolist()]
+    line_owners = np.repeat(rank, np.frombuffer(line_counts, dtype=np.uint8))
+    rec_owners = np.repeat(rank, np.frombuffer(rec_counts, dtype=np.uint8))
+    by_line = _Holders(*_holders_of(np.array(lines, dtype=np.int64), line_owners, n))
+    by_rec = _Holders(*_holders_of(np.array(recs, dtype=np.int64), rec_owners, n))
+    return ordered, by_line, by_rec
+
+
+def _holders_of(items: Any, owners: Any, count: int) -> tuple[bytearray, array[int], array[int]]:
+    """`_Holders`' arrays from numpy arrays: each item held, and the position of the
+    proposal holding it (of `count`)."""
+    import numpy as np
+
+    size = int(items.max()) + 1 if len(items) else 0
     counts = np.bincount(items, minlength=size)
-    owners = np.repeat(np.arange(len(held), dtype=np.int32), lengths)
-    shared = np.bincount(owners[counts[items] > 1], minlength=len(held))
+    shared = np.bincount(owners[counts[items] > 1], minlength=count)
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(counts, out=start[1:])
-    flat = owners[np.argsort(items, kind="stable")]
+    flat = owners[np.lexsort((owners, items))]
     return bytearray((shared == 0).astype(np.uint8).tobytes()), _int64s(flat), _int64s(start)
 
 
