@@ -85,7 +85,8 @@ class PLine:
         self.words: str | None = None  # the texts' words, kept when a name is looked for there
         self.part_payment: bool | None = None  # whether the texts call it one, once asked
         self.unique: str | None = None  # the identity, where another line shares `ident`
-        self.sort_key = line_sort_key(line, self.account)
+        # The start of `line_sort_key`: it orders the lines alone unless two share it.
+        self.sort_key: tuple[object, ...] = (self.account, self.day or 0, line.bank_ref)
         self.pos = 0
 
     @property
@@ -174,13 +175,23 @@ class Prepared:
     def __init__(self, lines: Sequence[BankLine], records: list[PRec]) -> None:
         names = Names()
         plines = [PLine(line, names) for line in lines]
-        plines.sort(key=lambda p: p.sort_key)
+        plines.sort(key=_sort_key)
+        if any(plines[k - 1].sort_key == plines[k].sort_key for k in range(1, len(plines))):
+            # Lines sharing account, date and bank ref: the whole key orders them (a
+            # million whole keys take a second to build, so only then).
+            for pl in plines:
+                pl.sort_key = line_sort_key(pl.line, pl.account)
+            plines.sort(key=_sort_key)
         for pos, pl in enumerate(plines):
             pl.pos = pos
             pl.sort_key = ()  # only needed for the sort; a million of them weigh 200 MB
         _disambiguate(plines)
         self.lines = plines
         self.records = records
+
+
+def _sort_key(pl: PLine) -> tuple[object, ...]:
+    return pl.sort_key
 
 
 def _disambiguate(plines: list[PLine]) -> None:
