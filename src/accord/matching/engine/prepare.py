@@ -149,6 +149,10 @@ def record_sort_key(rec: LedgerRecord) -> tuple[object, ...]:
     )
 
 
+def _record_id(rec: LedgerRecord) -> str:
+    return rec.id  # where no two records share it, it orders them as `record_sort_key`
+
+
 class RecordBook:
     """Ledger records in canonical order with their normalised fields and indexes.
 
@@ -159,7 +163,9 @@ class RecordBook:
 
     def __init__(self, records: Sequence[LedgerRecord], rules: Rules) -> None:
         names = Names()
-        ordered = sorted(records, key=record_sort_key)
+        ordered = sorted(records, key=_record_id)
+        if any(ordered[k - 1].id == ordered[k].id for k in range(1, len(ordered))):
+            ordered.sort(key=record_sort_key)  # ids shared: the whole key orders them
         self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
         self.rules = rules
         self._index: Index | None = build_index(self.records, rules)
