@@ -261,18 +261,6 @@ def _holders_counted(held: Sequence[tuple[int, ...]]) -> tuple[bytearray, array[
     return alone, flat, start
 
 
-def _holders_vectorised(
-    held: Sequence[tuple[int, ...]],
-) -> tuple[bytearray, array[int], array[int]]:
-    """`_holders_counted`'s result, by numpy."""
-    import numpy as np  # only for large assignments: importing it takes 0.1-0.3 s
-
-    lengths = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
-    items = np.fromiter(itertools.chain.from_iterable(held), dtype=np.int64)
-    owners = np.repeat(np.arange(len(held), dtype=np.int64), lengths)
-    return _holders_of(items, owners, len(held))
-
-
 def _ranked_vectorised(best: list[Proposal]) -> tuple[list[Proposal], _Holders, _Holders] | None:
     """`_ranked`'s result by numpy, or None where a key does not fit an array (a gap
     beyond 64 bits, a similarity that is not a number).

@@ -84,8 +84,8 @@ def run_reconcile(
     OutputDirError when `out` holds other files, OutputWriteError when writing fails; in
     each case `out` is left as it was. With `park`, the job's inputs and results are put
     there instead of being freed as it returns: a process about to exit need not spend
-    seconds freeing millions of objects (at a million lines, 3.7 s). Parked objects are
-    frozen (`gc.freeze`): no later collection scans them.
+    seconds freeing millions of objects (at a million lines, 3.7 s); everything alive is
+    then frozen (`gc.freeze`), so that no later collection scans it.
     """
     say = progress or _quiet
     check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
