@@ -96,6 +96,19 @@ def test_a_parked_job_leaves_nothing_young_for_the_next_collection_to_scan(
         gc.unfreeze()
 
 
+def test_a_failed_job_parks_and_freezes_nothing(
+    tmp_path: Path, inputs: tuple[list[Path], Path]
+) -> None:
+    statements, _ = inputs
+    broken = write(tmp_path / "ledger.csv", "id,date,amount\nA,2025-01-02,abc\n")
+    parked: list[object] = []
+    frozen_before = gc.get_freeze_count()
+    with pytest.raises(BadInput):
+        run_reconcile(statements, ledger=broken, out=tmp_path / "out", park=parked)
+    assert (parked, gc.get_freeze_count()) == ([], frozen_before)
+    assert not (tmp_path / "out").exists()
+
+
 def test_quoted_reference_is_matched_and_the_rest_is_listed_with_reasons(
     tmp_path: Path, inputs: tuple[list[Path], Path]
 ) -> None:

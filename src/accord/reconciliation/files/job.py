@@ -85,11 +85,12 @@ def run_reconcile(
     each case `out` is left as it was. With `park`, the job's inputs and results are put
     there instead of being freed as it returns: a process about to exit need not spend
     seconds freeing millions of objects (at a million lines, 3.7 s); everything alive is
-    then frozen (`gc.freeze`), so that no later collection scans it.
+    then frozen (`gc.freeze`), so that no later collection scans it. A failed job parks
+    and freezes nothing.
     """
     say = progress or _quiet
     check_out_dir(out, outputs=outputs.OUTPUT_FILES, marker=outputs.SUMMARY)
-    with _no_gc(freeze=park is not None):
+    with _no_gc():
         # The job's millions of objects are freed as `_run` returns, before collection is
         # back on; alive, the first collection would scan them all (1 s at 100k lines).
         return _run(statements, ledger, out, rates, rules, csv_profile, allow_unbalanced, say, park)
@@ -120,6 +121,9 @@ def _run(
     _write(out, read, result, rates=rates, rules=rules, options=options)
     if park is not None:
         park.extend((read, book, result))
+        # Alive and all young, they would be scanned by the first collection once it is
+        # back on (0.6 s at 100k lines); frozen, never.
+        gc.freeze()
     return _result(out, read, result)
 
 
@@ -203,20 +207,16 @@ def _write(
 
 
 @contextlib.contextmanager
-def _no_gc(*, freeze: bool) -> Iterator[None]:
+def _no_gc() -> Iterator[None]:
     # Reading and matching build millions of objects with hardly a cycle among them; each
     # automatic collection would rescan all of them (measured: 6.0 s instead of 3.7 s for
     # a 1M-row ledger; 24.1 s instead of 18.4 s of CPU for matching 100k lines, with 509
-    # objects in cycles collected in all). Objects still alive on the way out are all
-    # young: the first allocation after `gc.enable` would scan them (0.6 s at 100k lines)
-    # unless they are frozen first.
+    # objects in cycles collected in all).
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if enabled:
             gc.enable()
 
