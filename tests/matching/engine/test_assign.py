@@ -6,10 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.matching.engine.assign import (
-    _bands_ranked,
     _best_per_items,
-    _dedupe,
     _holders_counted,
+    _ranked_by_sorts,
     _ranked_vectorised,
     assign,
 )
@@ -60,7 +59,7 @@ def _proposals(draw: st.DrawFn) -> Proposal:
 @given(st.lists(_proposals(), max_size=40))
 def test_proposals_are_ranked_as_by_their_order_tuples(props: list[Proposal]) -> None:
     by_items = sorted(props, key=lambda p: (p.lines, p.recs))
-    ranked = [p for band in _bands_ranked(by_items) for p in band]
+    ranked = _ranked_by_sorts(by_items)
 
     assert ranked == sorted(props, key=Proposal.order)
 
@@ -73,7 +72,7 @@ def test_of_proposals_for_the_same_lines_and_records_only_the_best_is_kept(
     for p in sorted(props, key=Proposal.order):
         best.setdefault((p.lines, p.recs), p)
 
-    assert _dedupe(props) == sorted(best.values(), key=Proposal.order)
+    assert _ranked_by_sorts(_best_per_items(props)) == sorted(best.values(), key=Proposal.order)
 
 
 @given(st.lists(st.lists(st.integers(0, 6), max_size=3, unique=True).map(tuple), max_size=30))
@@ -101,7 +100,7 @@ def _any_proposals(draw: st.DrawFn) -> Proposal:
 @given(st.lists(_any_proposals(), max_size=60))
 def test_numpy_ranks_and_holds_proposals_as_the_sorts_do(props: list[Proposal]) -> None:
     best = _best_per_items(props)
-    ranked = [p for band in _bands_ranked(best) for p in band]
+    ranked = _ranked_by_sorts(best)
 
     found = _ranked_vectorised(best)
 

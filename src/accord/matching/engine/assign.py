@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -70,11 +70,6 @@ class Assignment:
     lost_rec: dict[int, Proposal]
 
 
-def _dedupe(props: Sequence[Proposal]) -> list[Proposal]:
-    """The best of the proposals for each (lines, records), best first."""
-    return [p for band in _bands_ranked(_best_per_items(props)) for p in band]
-
-
 def _ranked(best: list[Proposal]) -> tuple[list[Proposal], _Holders, _Holders]:
     """`best` (from `_best_per_items`) best first, and the holders of their lines and of
     their records; from `VECTORISED_FROM` proposals on by numpy (`_ranked_vectorised`)."""
@@ -82,7 +77,7 @@ def _ranked(best: list[Proposal]) -> tuple[list[Proposal], _Holders, _Holders]:
         found = _ranked_vectorised(best)
         if found is not None:
             return found
-    ordered = [p for band in _bands_ranked(best) for p in band]
+    ordered = _ranked_by_sorts(best)
     by_line = _Holders(*_holders_counted([p.lines for p in ordered]))
     return ordered, by_line, _Holders(*_holders_counted([p.recs for p in ordered]))
 
@@ -104,9 +99,9 @@ def _best_per_items(props: Sequence[Proposal]) -> list[Proposal]:
     return best
 
 
-def _bands_ranked(props: Sequence[Proposal]) -> Iterator[list[Proposal]]:
-    """The proposals of each band, best band first, each band in `Proposal.order`;
-    `props` come in (lines, records) order, as `_best_per_items` gives them.
+def _ranked_by_sorts(props: Sequence[Proposal]) -> list[Proposal]:
+    """The proposals in `Proposal.order`, band by band; `props` come in (lines, records)
+    order, as `_best_per_items` gives them.
 
     A band is ranked by stable sorts, least significant part of the order first, which
     ranks as one sort by the order's tuples without making a tuple per proposal (at a
@@ -115,12 +110,14 @@ def _bands_ranked(props: Sequence[Proposal]) -> Iterator[list[Proposal]]:
     by_band: dict[int, list[Proposal]] = {}
     for p in props:
         by_band.setdefault(p.band, []).append(p)
+    ranked: list[Proposal] = []
     for band in sorted(by_band, reverse=True):
-        ranked = by_band.pop(band)
-        ranked.sort(key=_days_apart)
-        ranked.sort(key=_closeness)
-        ranked.sort(key=_gap)
-        yield ranked
+        same = by_band.pop(band)
+        same.sort(key=_days_apart)
+        same.sort(key=_closeness)
+        same.sort(key=_gap)
+        ranked.extend(same)
+    return ranked
 
 
 def _recs(p: Proposal) -> tuple[int, ...]:
