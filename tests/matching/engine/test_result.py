@@ -82,12 +82,14 @@ def test_build_result_is_the_sorted_result(
     ]
     if twice and lines:
         lines.append(lines[0])
-    prep = Prepared(lines, RecordBook(records, DEFAULT_RULES).records)
+    book = RecordBook(records, DEFAULT_RULES)
+    prep = Prepared(lines, book.records)
     a = _assignment(prep.lines, prep.records, pairs)
     # Reasons that sort against the lines' order.
     crowded = {pl.pos: 10 + len(lines) - pl.pos for pl in prep.lines}
     expected = _sorted_result(a, prep.lines, prep.records, crowded)
-    assert build_result(a, prep.lines, prep.records, crowded) == expected
+    tied = prep.tied or book.tied
+    assert build_result(a, prep.lines, prep.records, crowded, tied=tied) == expected
 
 
 @given(st.integers(-(10**15), 10**15), st.sampled_from(["EUR", "JPY", "KWD", "CLF", "USD"]))
@@ -103,3 +105,19 @@ def test_money_groups_digits_and_drops_the_sign() -> None:
     assert money(5, "EUR") == "0.05 EUR"
     assert money(-1234, "JPY") == "1,234 JPY"
     assert money(1234567, "KWD") == "1,234.567 KWD"
+
+
+def test_records_given_twice_are_listed_in_the_sorted_results_order() -> None:
+    # The same record twice, one left with a reason that sorts after the other's.
+    book = RecordBook(
+        [record("R", "1.00"), record("R", "1.00"), record("S", "1.00")], DEFAULT_RULES
+    )
+    prep = Prepared([line("B0", "1.00")], book.records)
+    a = _assignment(prep.lines, prep.records, [(0, 2)])
+    a.lost_rec[0] = Proposal((0,), (0,), 90, REFERENCE, auto=True, expected=100)
+    expected = _sorted_result(a, prep.lines, prep.records, {})
+
+    assert book.tied
+    result = build_result(a, prep.lines, prep.records, {}, tied=prep.tied or book.tied)
+    assert result == expected
+    assert [u.reason[:2] for u in result.unmatched_records] == ["no", "th"]

@@ -323,7 +323,8 @@ def run_engine(
         raise ValueError("the record book was built with other rules than this run's")
     prep = Prepared(lines, book.records)
     decided, crowded = _decide(prep, book.take_index(), rates, rules, mapper or _in_order)
-    return build_result(decided, prep.lines, prep.records, crowded)
+    tied = prep.tied or book.tied
+    return build_result(decided, prep.lines, prep.records, crowded, tied=tied)
 
 
 def _decide(

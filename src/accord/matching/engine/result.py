@@ -54,12 +54,18 @@ def match_id(idents: Sequence[str], ledger_ids: Sequence[str]) -> str:
 
 
 def build_result(
-    a: Assignment, lines: list[PLine], recs: list[PRec], crowded: Mapping[int, int]
+    a: Assignment,
+    lines: list[PLine],
+    recs: list[PRec],
+    crowded: Mapping[int, int],
+    *,
+    tied: bool,
 ) -> EngineResult:
     """Every decision as a match and every leftover with its reason, in `sort_result`'s order.
 
     `lines` and `records` are in canonical order (by their sort keys), so when no two share
-    a sort key, ordering matches by their first line's position gives that order unsorted.
+    a sort key, ordering matches by their first line's position gives that order unsorted;
+    `tied` says two do (`Prepared.tied`, `RecordBook.tied`), and then the result is sorted.
     The assignment is taken apart on the way, each decision dropped once it is a match (at
     a million lines, they weigh as much as the matches): `a` is empty afterwards.
     """
@@ -87,28 +93,9 @@ def build_result(
         if found is not None:
             by_first[pos] = None
             matches.append(build_match(found, lines, recs))
-    if _shared_sort_keys(lines, recs):
+    if tied:
         return sort_result(matches, left_lines, left_recs)
     return EngineResult(tuple(matches), tuple(left_lines), tuple(left_recs))
-
-
-def _shared_sort_keys(lines: list[PLine], recs: list[PRec]) -> bool:
-    """Whether two lines or two records sort alike (a caller gave the same value twice)."""
-    return any(_same_line_key(lines[k - 1], lines[k]) for k in range(1, len(lines))) or any(
-        _same_record_key(recs[k - 1], recs[k]) for k in range(1, len(recs))
-    )
-
-
-def _same_line_key(x: PLine, y: PLine) -> bool:
-    return (
-        x.line.bank_ref == y.line.bank_ref
-        and x.account == y.account
-        and line_sort_key(x.line, x.account) == line_sort_key(y.line, y.account)
-    )
-
-
-def _same_record_key(x: PRec, y: PRec) -> bool:
-    return x.rec.id == y.rec.id and record_sort_key(x.rec) == record_sort_key(y.rec)
 
 
 def build_match(d: Decision, lines: list[PLine], recs: list[PRec]) -> Match:
