@@ -181,7 +181,9 @@ class Context:
         by_day = self._by_day.get(id(hits))
         if by_day is None:
             recs = self.prep.records
-            ordered = sorted(hits, key=lambda r: (recs[r].day, r))
+            n = len(recs)
+            # By (day, r) as one int, not a tuple per record (at a million records, 1.5M).
+            ordered = sorted(hits, key=lambda r: recs[r].day * n + r)
             days = array("q", [recs[r].day for r in ordered])
             by_day = self._by_day[id(hits)] = (days, array("q", ordered))
         return by_day
