@@ -54,10 +54,7 @@ R = TypeVar("R")
 
 # Lines are proposed in this many independent spans, which a `Mapper` may run in parallel;
 # lines come sorted by account and date, so many small spans share every account's cost.
-# With 16, two processes could split the lines 8/8 or 9/7 only, and the worker's share costs
-# about 1.1-1.2 times as much (its proposals are pickled): at a million lines, this process
-# proposed alone for its last 5 s. 32 allow 17/15.
-PROPOSE_SPANS: Final = 32
+PROPOSE_SPANS: Final = 16
 
 
 class Mapper(Protocol):

@@ -19,10 +19,6 @@ PARALLEL_MIN_ITEMS = 20_000
 # The worker's share of lines to propose for below which one process is as fast. Measured
 # (CPU seconds, 50k of 100k lines): proposing 6.1, sending the 100k proposals back 1.0 + 0.6.
 PARALLEL_MIN_LINES = 10_000
-# What proposing for a line costs in the worker, as a multiple of proposing for it here (its
-# proposals are pickled and sent back). Measured from perf time stamps, 2026-12-07: 1.17 at
-# 100k lines (2.52 s here for 9 of 16 spans, 2.29 s there for 7), 1.11 at 1M (45 s, 39 s).
-PROPOSE_WORKER_COST = 1.15
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -76,14 +72,7 @@ def _two_cores(
     weights: Sequence[int],
     done_here: Callable[[], None],
 ) -> list[R]:
-    return map_split(
-        func,
-        items,
-        weights,
-        min_share=PARALLEL_MIN_LINES,
-        done_here=done_here,
-        worker_cost=PROPOSE_WORKER_COST,
-    )
+    return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES, done_here=done_here)
 
 
 def _reconcile_group(group: Group, *, rates: tuple[Rate, ...], rules: Rules) -> EngineResult:

@@ -68,10 +68,9 @@ def map_split(
     min_share: int,
     shared: Sequence[object] = (),
     done_here: Callable[[], None] | None = None,
-    worker_cost: float = WORKER_COST,
 ) -> list[R]:
     """`[func(item) for item in items]`, with part of the work in a worker process when the
-    worker's share weighs at least `min_share` (`worker_cost`: see `map_split_beside`).
+    worker's share weighs at least `min_share`.
 
     `shared` lists objects of this process that results may contain: they come back as
     this process's own objects. Exceptions surface in input order, as they would sequentially.
@@ -87,7 +86,6 @@ def map_split(
         min_share=min_share,
         shared=shared,
         done_here=done_here,
-        worker_cost=worker_cost,
     )
     return results
 
