@@ -43,12 +43,6 @@ def test_small_work_stays_in_this_process() -> None:
     assert {pid for _, pid in results} == {os.getpid()}
 
 
-@pytest.fixture
-def spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "spare_core", lambda: True)
-    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
-
-
 @pytest.mark.usefixtures("spare_core")
 def test_large_work_uses_a_worker_and_keeps_input_order() -> None:
     results = map_split(square_with_pid, [1, 2, 3, 4], [10, 10, 10, 10], min_share=10)

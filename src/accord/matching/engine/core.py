@@ -52,9 +52,10 @@ from accord.matching.engine.text import ref_key
 
 R = TypeVar("R")
 
-# Lines are proposed in this many independent spans, which a `Mapper` may run in parallel;
-# lines come sorted by account and date, so many small spans share every account's cost.
-PROPOSE_SPANS: Final = 16
+# Lines are proposed in this many independent spans, which a `Mapper` may run in parallel.
+# Their cost varies (a span of common amounts costs several times another), so the job's
+# mapper shares them out as the work goes; the last one taken is what one side may wait for.
+PROPOSE_SPANS: Final = 48
 
 
 class Mapper(Protocol):

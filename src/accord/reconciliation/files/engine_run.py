@@ -72,7 +72,9 @@ def _two_cores(
     weights: Sequence[int],
     done_here: Callable[[], None],
 ) -> list[R]:
-    return map_split(func, items, weights, min_share=PARALLEL_MIN_LINES, done_here=done_here)
+    return map_split(
+        func, items, weights, min_share=PARALLEL_MIN_LINES, done_here=done_here, claimed=True
+    )
 
 
 def _reconcile_group(group: Group, *, rates: tuple[Rate, ...], rules: Rules) -> EngineResult:

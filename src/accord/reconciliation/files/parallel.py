@@ -68,15 +68,24 @@ def map_split(
     min_share: int,
     shared: Sequence[object] = (),
     done_here: Callable[[], None] | None = None,
+    claimed: bool = False,
 ) -> list[R]:
     """`[func(item) for item in items]`, with part of the work in a worker process when the
     worker's share weighs at least `min_share`.
+
+    The items are shared out by `weights` up front, or with `claimed` as the work goes:
+    this process takes them from the front, the worker from the back, each the next one
+    left when it is free. That is for items whose cost `weights` cannot foretell (lines to
+    propose for: a span of common amounts costs several times another of the same length),
+    so that neither side waits long for the other; each side's items are then contiguous.
 
     `shared` lists objects of this process that results may contain: they come back as
     this process's own objects. Exceptions surface in input order, as they would sequentially.
     `done_here()` runs once this process has run `func` on its share, before the worker's
     results are read back.
     """
+    if claimed:
+        return _map_claimed(func, items, weights, min_share, shared, done_here)
     results, _ = map_split_beside(
         func,
         items,
@@ -108,12 +117,8 @@ def map_split_beside(
     worker, as a multiple of its weight here. An item's error comes before beside's.
     """
     here, there = split_two(weights, here_load=beside_weight, worker_cost=worker_cost)
-    # The memory check reads a few small files; the core check looks for 50 ms.
-    if sum(weights[i] for i in there) < min_share or not (spare_memory() and spare_core()):
-        results = [func(item) for item in items]
-        if done_here is not None:
-            done_here()
-        return results, beside()
+    if not _worth_a_worker(weights, there, min_share):
+        return _all_here(func, items, done_here), beside()
     outcomes: dict[int, R | Exception] = {}
     _Task.current = _Task(func, items, shared)
     try:
@@ -132,6 +137,90 @@ def map_split_beside(
     return results, _raise_or_return(beside_outcome)
 
 
+def _map_claimed(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    weights: Sequence[int],
+    min_share: int,
+    shared: Sequence[object],
+    done_here: Callable[[], None] | None,
+) -> list[R]:
+    if not _worth_a_worker(weights, split_two(weights, worker_cost=WORKER_COST)[1], min_share):
+        return _all_here(func, items, done_here)
+    outcomes: dict[int, R | Exception] = {}
+    bounds = _fork().Array("q", [0, len(items)])  # the front's next item, the back's end
+    _Task.current = _Task(func, items, shared, bounds=bounds)
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_fork()) as pool:
+            futures = [pool.submit(_run_claimed) for _ in items]
+            while (i := _claim(bounds, front=True)) is not None:
+                outcomes[i] = _capture(func, items[i])
+            if done_here is not None:
+                done_here()
+            for future in futures:  # each result's bytes are freed once read back
+                claimed = _receive_claimed(future, shared)
+                if claimed is not None:
+                    outcomes[claimed[0]] = claimed[1]
+    finally:
+        _Task.current = None
+    return [_raise_or_return(outcomes[i]) for i in range(len(items))]
+
+
+def _claim(bounds: Any, *, front: bool) -> int | None:
+    """The next item from the front (this process) or the back (the worker), or None when
+    all are taken."""
+    with bounds.get_lock():
+        first, end = bounds[0], bounds[1]
+        if first >= end:
+            return None
+        if front:
+            bounds[0] = first + 1
+            return int(first)
+        bounds[1] = end - 1
+        return int(end - 1)
+
+
+def _run_claimed() -> tuple[int, bytes | _Failed | Exception] | None:
+    task: _Task[Any, Any] = _Task.current
+    i = _claim(task.bounds, front=False)
+    if i is None:
+        return None
+    try:
+        return i, _run_in_worker(i)
+    except Exception as exc:
+        return i, exc
+
+
+def _receive_claimed(
+    future: Future[tuple[int, bytes | _Failed | Exception] | None], shared: Sequence[object]
+) -> tuple[int, Any] | None:
+    """The item the worker ran and its outcome, or None when it found none left; an error
+    that could not be sent back (the worker died) is raised here, whatever its item."""
+    claimed = future.result()
+    if claimed is None:
+        return None
+    i, outcome = claimed
+    if isinstance(outcome, Exception):
+        return i, outcome
+    if isinstance(outcome, _Failed):
+        return i, outcome.rebuild()
+    return i, loads(outcome, shared=shared)
+
+
+def _worth_a_worker(weights: Sequence[int], there: Sequence[int], min_share: int) -> bool:
+    # The memory check reads a few small files; the core check looks for 50 ms.
+    return sum(weights[i] for i in there) >= min_share and spare_memory() and spare_core()
+
+
+def _all_here(
+    func: Callable[[T], R], items: Sequence[T], done_here: Callable[[], None] | None
+) -> list[R]:
+    results = [func(item) for item in items]
+    if done_here is not None:
+        done_here()
+    return results
+
+
 @dataclass(slots=True)
 class _Task(Generic[T, R]):
     """What the forked worker inherits: the function, every item, and the objects results
@@ -141,6 +230,7 @@ class _Task(Generic[T, R]):
     items: Sequence[T]
     shared: Sequence[object]
     positions: dict[int, int] | None = None  # of `shared`, by id, once the worker needs them
+    bounds: Any = None  # with `claimed`: the front's next item and the back's end
 
     current: ClassVar[Any] = None  # set around a pool's life, inherited by the fork
 
