@@ -53,8 +53,8 @@ from accord.matching.engine.text import ref_key
 R = TypeVar("R")
 
 # Lines are proposed in this many independent spans, which a `Mapper` may run in parallel.
-# Their cost varies (a span of common amounts costs several times another), so the job's
-# mapper shares them out as the work goes; the last one taken is what one side may wait for.
+# Spans of as many lines differ in cost (their accounts, how common their amounts are), so
+# the job's mapper shares them out as the work goes; one side may wait for the last one.
 PROPOSE_SPANS: Final = 48
 
 

@@ -76,8 +76,9 @@ def map_split(
     The items are shared out by `weights` up front, or with `claimed` as the work goes:
     this process takes them from the front, the worker from the back, each the next one
     left when it is free. That is for items whose cost `weights` cannot foretell (lines to
-    propose for: a span of common amounts costs several times another of the same length),
-    so that neither side waits long for the other; each side's items are then contiguous.
+    propose for: spans of as many lines differ by their accounts and how common their
+    amounts are), so that neither side waits long for the other; each side's items are
+    then contiguous.
 
     `shared` lists objects of this process that results may contain: they come back as
     this process's own objects. Exceptions surface in input order, as they would sequentially.
