@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -52,27 +53,53 @@ def _postgres_children(pgdata: Path) -> list[int]:
     ]
 
 
-def test_demo_reconciles_then_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+def _run_until(
+    command: str, state: Path, stop: signal.Signals, *, while_up: Callable[[int], None]
+) -> tuple[int, str]:
+    """Run `accord <command>` on the embedded database in `state` until it is ready, call
+    `while_up(port)`, send `stop`; its exit code and what it printed on stderr."""
     port = _free_port()
-    env = _env(ACCORD_DATA_DIR=str(tmp_path / "state"), ACCORD_PORT=str(port))
+    env = _env(ACCORD_DATA_DIR=str(state), ACCORD_PORT=str(port))
     process = subprocess.Popen(
-        [*ACCORD, "demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*ACCORD, command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         _wait_ready(port, process)
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
-        assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
-        process.send_signal(signal.SIGINT)
+        while_up(port)
+        process.send_signal(stop)
         _, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 0, err
+    return process.returncode, err
+
+
+def test_demo_reconciles_then_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def look(port: int) -> None:
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
+        seen.append(f"http://127.0.0.1:{port}/docs")
+
+    code, err = _run_until("demo", tmp_path / "state", signal.SIGINT, while_up=look)
+    assert code == 0, err
     assert "Reconciled the demo files: 60 bank lines against 62 ledger records" in err
     assert (tmp_path / "state" / "demo" / "summary.json").is_file()
-    assert f"http://127.0.0.1:{port}/docs" in err
+    assert seen
+    assert seen[0] in err
     assert "PostgreSQL stopped" in err
     assert _postgres_children(tmp_path / "state" / "pgdata") == []
+
+
+def test_sigterm_stops_the_server_and_its_embedded_postgresql(tmp_path: Path) -> None:
+    # As `kill`, `docker stop` and systemd stop a service; twice, as a second run finds
+    # what the first left behind.
+    for _ in range(2):
+        code, err = _run_until("serve", tmp_path / "state", signal.SIGTERM, while_up=lambda _: None)
+        assert code == 0, err
+        assert "Accord stopped." in err
+        assert _postgres_children(tmp_path / "state" / "pgdata") == []
 
 
 def test_serve_refuses_to_start_when_the_database_is_unreachable(tmp_path: Path) -> None:

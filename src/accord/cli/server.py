@@ -6,8 +6,11 @@ every `accord` command loads this module, and they take half a second to import.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import typer
@@ -30,13 +33,34 @@ def _run(settings: Settings, *, banner: bool) -> None:
     from accord.observability.logging import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
-    with open_database(settings) as database:
+    # SIGTERM (`kill`, `docker stop`, systemd) must stop the embedded PostgreSQL as Ctrl-C
+    # does. Before the server runs, it exits through the `with` blocks. uvicorn shuts down
+    # on it, then raises it again for its default action, which would kill this process
+    # before the database is stopped (and leave this process named as one of its users,
+    # so that no later run would stop it either): that second one is ignored.
+    with _on_sigterm(_exit_on_signal), open_database(settings) as database:
         _prepare(settings, database, migrations.upgrade)
         if banner:
             _print_banner(settings, database)
         app = create_app(settings, database_url=database.url)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+        with _on_sigterm(signal.SIG_IGN):
+            uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
     _say("Accord stopped; PostgreSQL stopped." if banner else "Accord stopped.")
+
+
+@contextlib.contextmanager
+def _on_sigterm(
+    handler: Callable[[int, FrameType | None], object] | signal.Handlers,
+) -> Iterator[None]:
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _prepare(settings: Settings, database: Database, upgrade: Callable[[str], None]) -> None:
