@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import psutil
@@ -36,3 +39,32 @@ def test_data_survives_a_restart_and_nothing_is_left_running(tmp_path: Path) -> 
     finally:
         again.stop()
     assert _postgres_processes(again.pgdata) == []
+
+
+def test_a_user_killed_outside_python_does_not_keep_the_server_running(tmp_path: Path) -> None:
+    # A process that starts the server and is then killed (SIGKILL, out of memory) never
+    # lets it go: it stays listed as a user, and no later run stopped the server.
+    starter = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from accord.kit.embedded_postgres import start_embedded\n"
+        "start_embedded(Path(sys.argv[1]))\n"
+        "print('started', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", starter, str(tmp_path / "state")],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as killed:
+        try:
+            assert killed.stdout is not None
+            assert killed.stdout.readline() == "started\n"
+        finally:
+            killed.send_signal(signal.SIGKILL)
+            killed.wait(timeout=30)
+    assert _postgres_processes(tmp_path / "state" / "pgdata") != []
+
+    server = start_embedded(tmp_path / "state")
+    server.stop()
+    assert _postgres_processes(server.pgdata) == []
