@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -121,3 +122,27 @@ def test_a_busy_machine_keeps_the_work_here(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(parallel, "spare_core", lambda: False)
     results = map_claimed(square_after_the_worker_took_one, [1, 2, 3], [10] * 3, min_share=1)
     assert results == [(1, HERE), (4, HERE), (9, HERE)]
+
+
+RAN_THERE: list[Path] = []  # where the worker notes each item it runs (set before the fork)
+
+
+def square_slowly_there_interrupted_here(value: int) -> tuple[int, int]:
+    """Here, the first item is interrupted once the worker has taken an item; there, each
+    item is noted and takes a while."""
+    if os.getpid() == HERE:
+        square_after_the_worker_took_one(value)
+        raise KeyboardInterrupt
+    with RAN_THERE[0].open("a") as noted:
+        noted.write(f"{value}\n")
+    time.sleep(0.05)
+    return value * value, os.getpid()
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_an_interruption_here_leaves_the_worker_nothing_more_to_take(tmp_path: Path) -> None:
+    RAN_THERE[:] = [tmp_path / "ran-there"]
+    with pytest.raises(KeyboardInterrupt):
+        map_claimed(square_slowly_there_interrupted_here, list(range(40)), [1] * 40, min_share=1)
+    ran = RAN_THERE[0].read_text().split()
+    assert 1 <= len(ran) <= 3  # what it had taken when this side stopped; not the other 37

@@ -154,8 +154,12 @@ def _map_claimed(
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=_fork()) as pool:
             futures = [pool.submit(_run_claimed) for _ in items]
-            while (i := _claim(bounds, front=True)) is not None:
-                outcomes[i] = _capture(func, items[i])
+            try:
+                while (i := _claim(bounds, front=True)) is not None:
+                    outcomes[i] = _capture(func, items[i])
+            except BaseException:  # interrupted (Ctrl-C, SIGTERM): the worker takes no more
+                _take_the_rest(bounds)
+                raise
             if done_here is not None:
                 done_here()
             for future in futures:  # each result's bytes are freed once read back
@@ -179,6 +183,11 @@ def _claim(bounds: Any, *, front: bool) -> int | None:
             return int(first)
         bounds[1] = end - 1
         return int(end - 1)
+
+
+def _take_the_rest(bounds: Any) -> None:
+    with bounds.get_lock():
+        bounds[1] = bounds[0]
 
 
 def _run_claimed() -> tuple[int, bytes | _Failed | Exception] | None:
