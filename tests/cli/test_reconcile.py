@@ -161,3 +161,36 @@ def test_a_full_disk_exits_3_and_keeps_the_previous_results(
     assert "No space left on device" in stderr
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "out"]
+
+
+# `accord reconcile` whose writing is stopped by SIGTERM once the files are written, before
+# they are moved into place (as `kill` or `docker stop` may stop it).
+_STOPPED_WHILE_WRITING = """
+import os, signal, sys
+from accord.cli.main import main
+from accord.reconciliation.files import outputs
+write = outputs.write_outputs
+def write_then_stop(directory, **options):
+    write(directory, **options)
+    os.kill(os.getpid(), signal.SIGTERM)
+outputs.write_outputs = write_then_stop
+sys.argv = ["accord", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_sigterm_while_writing_exits_143_and_keeps_the_previous_results(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    statement, ledger = files
+    out = tmp_path / "out"
+    assert run(statement, "--ledger", ledger, "--out", out)[0] == 0
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    command = [sys.executable, "-c", _STOPPED_WHILE_WRITING, "reconcile", str(statement)]
+    stopped = subprocess.run(
+        [*command, "--ledger", str(ledger), "--out", str(out)], capture_output=True, text=True
+    )
+    assert stopped.returncode == 143, stopped.stderr
+    assert "stopped (SIGTERM); nothing was written" in stopped.stderr
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out", "s.xml"]

@@ -2,15 +2,19 @@
 
 Exit status: 0 done (every input line was read), 2 bad input or unusable --out (nothing
 written), 3 the results could not be written (nothing left in --out), 1 internal error,
-130 interrupted.
+130 interrupted (Ctrl-C), 143 stopped (SIGTERM); --out is then left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
@@ -23,6 +27,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_WRITE_FAILED = 3
 EXIT_INTERRUPTED = 130
+EXIT_STOPPED = 143  # 128 + SIGTERM
 
 # A finished job's objects, kept for the process to exit without freeing them (see `main`).
 PARKED: list[object] = []
@@ -83,21 +88,24 @@ def reconcile_command(
 ) -> None:
     """Reconcile bank statements against a ledger, offline, and write the results to DIR."""
     try:
-        done = run_reconcile(
-            statements,
-            ledger=ledger,
-            out=out,
-            rates=rates,
-            rules=rules,
-            csv_profile=csv_profile,
-            allow_unbalanced=allow_unbalanced,
-            progress=_progress() if sys.stderr.isatty() else None,
-            park=PARKED,
-        )
+        with _sigterm_interrupts():
+            done = run_reconcile(
+                statements,
+                ledger=ledger,
+                out=out,
+                rates=rates,
+                rules=rules,
+                csv_profile=csv_profile,
+                allow_unbalanced=allow_unbalanced,
+                progress=_progress() if sys.stderr.isatty() else None,
+                park=PARKED,
+            )
     except OutputWriteError as exc:
         _fail(EXIT_WRITE_FAILED, exc.message)
     except AccordError as exc:
         _fail(EXIT_BAD_INPUT, exc.message)
+    except _Stopped:
+        _fail(EXIT_STOPPED, "stopped (SIGTERM); nothing was written")
     except KeyboardInterrupt:
         _fail(EXIT_INTERRUPTED, "interrupted; nothing was written")
     except Exception as exc:
@@ -109,6 +117,24 @@ def reconcile_command(
             "This is a bug: please report it (--debug shows the traceback).",
         )
     typer.echo(_done_text(done))
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the job is, as Ctrl-C raises KeyboardInterrupt: the job unwinds,
+    and its half-written output folder is removed. Killed at once (the default), it stayed."""
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_stopped(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stopped
 
 
 def _fail(code: int, message: str) -> NoReturn:
