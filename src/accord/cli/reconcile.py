@@ -7,18 +7,16 @@ written), 3 the results could not be written (nothing left in --out), 1 internal
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
 import time
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
 
+from accord.cli.signals import on_sigterm
 from accord.kit.errors import AccordError
 from accord.reconciliation.files.errors import OutputWriteError
 from accord.reconciliation.files.job import JobResult, Progress, run_reconcile
@@ -88,7 +86,7 @@ def reconcile_command(
 ) -> None:
     """Reconcile bank statements against a ledger, offline, and write the results to DIR."""
     try:
-        with _sigterm_interrupts():
+        with on_sigterm(_raise_stopped):
             done = run_reconcile(
                 statements,
                 ledger=ledger,
@@ -122,15 +120,6 @@ def reconcile_command(
 class _Stopped(KeyboardInterrupt):
     """SIGTERM, raised where the job is, as Ctrl-C raises KeyboardInterrupt: the job unwinds,
     and its half-written output folder is removed. Killed at once (the default), it stayed."""
-
-
-@contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    previous = signal.signal(signal.SIGTERM, _raise_stopped)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _raise_stopped(_signum: int, _frame: FrameType | None) -> None:

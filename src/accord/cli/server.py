@@ -6,14 +6,15 @@ every `accord` command loads this module, and they take half a second to import.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import typer
+
+from accord.cli.signals import on_sigterm
 
 if TYPE_CHECKING:
     from accord.cli.database import Database
@@ -38,25 +39,14 @@ def _run(settings: Settings, *, banner: bool) -> None:
     # on it, then raises it again for its default action, which would kill this process
     # before the database is stopped (and leave this process named as one of its users,
     # so that no later run would stop it either): that second one is ignored.
-    with _on_sigterm(_exit_on_signal), open_database(settings) as database:
+    with on_sigterm(_exit_on_signal), open_database(settings) as database:
         _prepare(settings, database, migrations.upgrade)
         if banner:
             _print_banner(settings, database)
         app = create_app(settings, database_url=database.url)
-        with _on_sigterm(signal.SIG_IGN):
+        with on_sigterm(signal.SIG_IGN):
             uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
     _say("Accord stopped; PostgreSQL stopped." if banner else "Accord stopped.")
-
-
-@contextlib.contextmanager
-def _on_sigterm(
-    handler: Callable[[int, FrameType | None], object] | signal.Handlers,
-) -> Iterator[None]:
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
