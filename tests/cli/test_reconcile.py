@@ -144,13 +144,22 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=False)
 
 
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in folder.iterdir()}
+
+
+def _first_run(statement: Path, ledger: Path, out: Path) -> dict[str, bytes]:
+    """Reconcile into `out`; what it wrote."""
+    assert run(statement, "--ledger", ledger, "--out", out)[0] == 0
+    return _contents(out)
+
+
 def test_a_full_disk_exits_3_and_keeps_the_previous_results(
     small_disk: Path, files: tuple[Path, Path]
 ) -> None:
     statement, ledger = files
     out = small_disk / "out"
-    assert run(statement, "--ledger", ledger, "--out", out)[0] == 0
-    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    before = _first_run(statement, ledger, out)
     filler = small_disk / "filler"
     with filler.open("wb", buffering=0) as handle, contextlib.suppress(OSError):
         while True:
@@ -159,7 +168,7 @@ def test_a_full_disk_exits_3_and_keeps_the_previous_results(
     assert code == 3
     assert f"--out {out}: cannot write the results" in stderr
     assert "No space left on device" in stderr
-    assert {f.name: f.read_bytes() for f in out.iterdir()} == before
+    assert _contents(out) == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "out"]
 
 
@@ -184,13 +193,12 @@ def test_sigterm_while_writing_exits_143_and_keeps_the_previous_results(
 ) -> None:
     statement, ledger = files
     out = tmp_path / "out"
-    assert run(statement, "--ledger", ledger, "--out", out)[0] == 0
-    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    before = _first_run(statement, ledger, out)
     command = [sys.executable, "-c", _STOPPED_WHILE_WRITING, "reconcile", str(statement)]
     stopped = subprocess.run(
         [*command, "--ledger", str(ledger), "--out", str(out)], capture_output=True, text=True
     )
     assert stopped.returncode == 143, stopped.stderr
     assert "stopped (SIGTERM); nothing was written" in stopped.stderr
-    assert {f.name: f.read_bytes() for f in out.iterdir()} == before
+    assert _contents(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv", "out", "s.xml"]
