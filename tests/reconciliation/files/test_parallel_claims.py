@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -146,3 +147,16 @@ def test_an_interruption_here_leaves_the_worker_nothing_more_to_take(tmp_path: P
         map_claimed(square_slowly_there_interrupted_here, list(range(40)), [1] * 40, min_share=1)
     ran = RAN_THERE[0].read_text().split()
     assert 1 <= len(ran) <= 3  # what it had taken when this side stopped; not the other 37
+
+
+def square_or_die_there(value: int) -> tuple[int, int]:
+    """Here, the first item waits until the worker has taken one; there, the worker dies."""
+    if os.getpid() != HERE:
+        os._exit(1)
+    return square_after_the_worker_took_one(value)
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_a_worker_that_dies_is_an_error_here() -> None:
+    with pytest.raises(BrokenProcessPool):
+        map_claimed(square_or_die_there, [0, 1, 2], [1] * 3, min_share=1)

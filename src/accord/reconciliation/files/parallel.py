@@ -210,11 +210,7 @@ def _receive_claimed(
     if claimed is None:
         return None
     i, outcome = claimed
-    if isinstance(outcome, Exception):
-        return i, outcome
-    if isinstance(outcome, _Failed):
-        return i, outcome.rebuild()
-    return i, loads(outcome, shared=shared)
+    return i, _unpacked(outcome, shared)
 
 
 def _worth_a_worker(weights: Sequence[int], there: Sequence[int], min_share: int) -> bool:
@@ -269,6 +265,13 @@ def _receive(future: Future[bytes | _Failed], shared: Sequence[object]) -> Any:
         outcome = future.result()
     except Exception as exc:
         return exc
+    return _unpacked(outcome, shared)
+
+
+def _unpacked(outcome: bytes | _Failed | Exception, shared: Sequence[object]) -> Any:
+    """What the worker sent back: its result, or the error it raised."""
+    if isinstance(outcome, Exception):
+        return outcome
     if isinstance(outcome, _Failed):
         return outcome.rebuild()
     return loads(outcome, shared=shared)
