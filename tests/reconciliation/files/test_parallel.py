@@ -238,3 +238,36 @@ def test_a_shared_reference_is_refused_outside_loads() -> None:
     kept = Box("kept", ())
     with pytest.raises(pickle.UnpicklingError, match="shared object outside"):
         pickle.loads(dumps(Box("outer", (kept,)), shared=[kept]))  # noqa: S301 - our own bytes
+
+
+RAN_THERE: list[Path] = []  # where the worker notes each item it runs (set before the fork)
+
+
+def note_slowly(value: int) -> int:
+    with RAN_THERE[0].open("a") as noted:
+        noted.write(f"{value}\n")
+    time.sleep(0.05)
+    return value
+
+
+def _interrupted_once_the_worker_ran_one() -> None:
+    deadline = time.monotonic() + 30
+    while not RAN_THERE[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    raise KeyboardInterrupt
+
+
+@pytest.mark.usefixtures("spare_core")
+def test_an_interruption_here_leaves_the_workers_other_items_unrun(tmp_path: Path) -> None:
+    RAN_THERE[:] = [tmp_path / "ran-there"]
+    with pytest.raises(KeyboardInterrupt):
+        map_split_beside(
+            note_slowly,
+            list(range(20)),
+            [1] * 20,
+            beside=_interrupted_once_the_worker_ran_one,
+            beside_weight=1000,
+            min_share=1,
+        )
+    ran = RAN_THERE[0].read_text().split()
+    assert 1 <= len(ran) <= 3  # the item it ran and those already handed to it; not all 20

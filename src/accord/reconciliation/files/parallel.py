@@ -125,9 +125,14 @@ def map_split_beside(
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=_fork()) as pool:
             futures = {i: pool.submit(_run_in_worker, i) for i in sorted(there)}
-            beside_outcome = _capture(lambda _: beside(), None)
-            for i in sorted(here):
-                outcomes[i] = _capture(func, items[i])
+            try:
+                beside_outcome = _capture(lambda _: beside(), None)
+                for i in sorted(here):
+                    outcomes[i] = _capture(func, items[i])
+            except BaseException:  # interrupted (Ctrl-C, SIGTERM): the worker starts no more
+                for future in futures.values():
+                    future.cancel()
+                raise
             if done_here is not None:
                 done_here()
             for i in sorted(futures):  # each result's bytes are freed once read back
