@@ -166,10 +166,9 @@ class RecordBook:
         ordered = sorted(records, key=_record_id)
         # Whether two records sort alike (a caller gave the same record twice).
         self.tied = False
-        if any(ordered[k - 1].id == ordered[k].id for k in range(1, len(ordered))):
+        if _adjacent_equal([rec.id for rec in ordered]):
             ordered.sort(key=record_sort_key)  # ids shared: the whole key orders them
-            keys = [record_sort_key(rec) for rec in ordered]
-            self.tied = any(keys[k - 1] == keys[k] for k in range(1, len(keys)))
+            self.tied = _adjacent_equal([record_sort_key(rec) for rec in ordered])
         self.records = [PRec(rec, names, pos) for pos, rec in enumerate(ordered)]
         self.rules = rules
         self._index: Index | None = build_index(self.records, rules)
@@ -188,13 +187,13 @@ class Prepared:
         plines.sort(key=_sort_key)
         # Whether two lines sort alike (a caller gave the same line twice).
         self.tied = False
-        if _adjacent_equal_keys(plines):
+        if _adjacent_equal([pl.sort_key for pl in plines]):
             # Lines sharing account, date and bank ref: the whole key orders them (a
             # million whole keys take a second to build, so only then).
             for pl in plines:
                 pl.sort_key = line_sort_key(pl.line, pl.account)
             plines.sort(key=_sort_key)
-            self.tied = _adjacent_equal_keys(plines)
+            self.tied = _adjacent_equal([pl.sort_key for pl in plines])
         for pos, pl in enumerate(plines):
             pl.pos = pos
             pl.sort_key = ()  # only needed for the sort; a million of them weigh 200 MB
@@ -207,8 +206,9 @@ def _sort_key(pl: PLine) -> tuple[object, ...]:
     return pl.sort_key
 
 
-def _adjacent_equal_keys(plines: list[PLine]) -> bool:
-    return any(plines[k - 1].sort_key == plines[k].sort_key for k in range(1, len(plines)))
+def _adjacent_equal(keys: Sequence[object]) -> bool:
+    """Whether two neighbours of `keys` (sorted) are equal."""
+    return any(keys[k - 1] == keys[k] for k in range(1, len(keys)))
 
 
 def _disambiguate(plines: list[PLine]) -> None:
