@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 import psutil
 import psycopg
 
-from accord.kit.embedded_postgres import start_embedded
+from accord.kit.embedded_postgres import USERS_FILE, _forget_dead_users, start_embedded
 
 
 def _postgres_processes(pgdata: Path) -> list[psutil.Process]:
@@ -68,3 +70,31 @@ def test_a_user_killed_outside_python_does_not_keep_the_server_running(tmp_path:
     server = start_embedded(tmp_path / "state")
     server.stop()
     assert _postgres_processes(server.pgdata) == []
+
+
+def _a_dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout)
+
+
+def test_only_users_that_no_longer_run_are_dropped_from_the_list(tmp_path: Path) -> None:
+    listed = tmp_path / USERS_FILE
+    dead = _a_dead_pid()
+    listed.write_text(f"[{os.getpid()}, {dead}]")
+    _forget_dead_users(listed)
+    assert json.loads(listed.read_text()) == [os.getpid()]
+
+
+def test_a_list_it_cannot_read_is_left_as_it_is(tmp_path: Path) -> None:
+    listed = tmp_path / USERS_FILE
+    for text in ("not json", '{"pids": [1]}'):
+        listed.write_text(text)
+        _forget_dead_users(listed)
+        assert listed.read_text() == text
+    _forget_dead_users(tmp_path / "missing.json")
+    assert not (tmp_path / "missing.json").exists()
