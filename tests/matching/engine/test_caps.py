@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine import candidates, groups, reconcile
-from accord.matching.engine.candidates import Context, Pair
+from accord.matching.engine import candidates, context, groups, reconcile
+from accord.matching.engine.context import Context
 from accord.matching.engine.core import _windowed
 from accord.matching.engine.fx import RateTable
 from accord.matching.engine.model import EngineResult, LedgerRecord, MatchStatus
+from accord.matching.engine.pair import Pair
 from accord.matching.engine.prepare import Prepared, RecordBook
 from accord.matching.engine.rules import DEFAULT_RULES, Rules
 from accord.matching.engine.text import name_similarity
@@ -198,7 +199,7 @@ def test_on_a_crowded_amount_the_payers_words_together_single_it_out() -> None:
 def test_on_a_crowded_amount_a_word_on_far_too_many_records_is_not_narrowed() -> None:
     # Past `_WIDE_WORD` times max_candidates records of its rarest word, a line's name is
     # not narrowed by its other words: the search stays bounded on any data.
-    each = candidates._WIDE_WORD * DEFAULT_RULES.max_candidates
+    each = context._WIDE_WORD * DEFAULT_RULES.max_candidates
     result = reconcile(
         [line("B1", "59.00", name="MUELLER GEBAEUDEREINIGUNG PAR")], _common_words(each)
     )
@@ -210,7 +211,7 @@ def test_on_a_crowded_amount_a_word_on_far_too_many_records_is_not_narrowed() ->
 def test_the_name_cache_stays_bounded_and_answers_as_without_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(candidates, "_SIM_CACHE_SIZE", 3)
+    monkeypatch.setattr(context, "_SIM_CACHE_SIZE", 3)
     ctx = _context([record("INV-1", "1.00")], [line("B1", "1.00")])
     names = ["MUELLER", "MULLER", "BAECKER", "KRUEGER", "ACME", "ACME TRADING", "ZETA"]
     for a in names:
@@ -241,7 +242,7 @@ def test_the_counterparty_cache_stays_bounded_and_answers_as_without_it(
         for p in range(3)
         for k in range(2)
     ]
-    monkeypatch.setattr(candidates, "_COUNTERPARTY_CACHE_SIZE", 1)
+    monkeypatch.setattr(context, "_COUNTERPARTY_CACHE_SIZE", 1)
     assert reconcile(lines, records) == expected
     ctx = _context(records, lines)
     for pl in ctx.prep.lines:

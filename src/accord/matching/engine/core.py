@@ -10,24 +10,16 @@ from typing import Any, Final, Protocol, TypeVar
 from accord.ingest.parsers.model import BankLine
 from accord.matching.engine.assign import Assignment, assign
 from accord.matching.engine.candidates import (
-    BARE,
-    EXACT,
-    FULL,
-    OVER,
-    PREFIXED,
-    SHORT,
-    Context,
-    Pair,
     amount_hits,
     amount_window,
     compatible,
     evaluate,
     fee_and_instructed_candidates,
-    find_references,
     fx_range_candidates,
     line_window,
     named_on_amount,
 )
+from accord.matching.engine.context import Context
 from accord.matching.engine.fx import RateTable
 from accord.matching.engine.groups import Link, collective, instalments, reversals, subset
 from accord.matching.engine.index import Index
@@ -36,8 +28,10 @@ from accord.matching.engine.model import (
     LedgerRecord,
     Rate,
 )
+from accord.matching.engine.pair import BARE, EXACT, FULL, OVER, PREFIXED, SHORT, Pair
 from accord.matching.engine.prepare import PLine, PRec, Prepared, RecordBook
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
+from accord.matching.engine.references import find_references
 from accord.matching.engine.result import build_result
 from accord.matching.engine.rules import (
     AMOUNT,

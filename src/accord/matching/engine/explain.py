@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Final
 
 from accord.kit.money import exponent
-from accord.matching.engine.candidates import BARE
 from accord.matching.engine.model import RecordType
+from accord.matching.engine.pair import BARE
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import (

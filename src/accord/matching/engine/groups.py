@@ -13,18 +13,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from accord.kit.money import format_amount
-from accord.matching.engine.candidates import (
-    BARE,
-    NO_RATE,
-    PREFIXED,
-    STRENGTH_WORDS,
-    Context,
-    Pair,
-    compatible,
-    is_number,
-    line_window,
-)
+from accord.matching.engine.candidates import compatible, is_number, line_window
+from accord.matching.engine.context import Context
 from accord.matching.engine.hits import hits_of
+from accord.matching.engine.pair import BARE, NO_RATE, PREFIXED, STRENGTH_WORDS, Pair
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import (

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
-from accord.matching.engine.candidates import (
+from accord.matching.engine.pair import (
     BARE,
     EXACT,
     FEE,
