@@ -22,6 +22,7 @@ from accord.reconciliation.files.parallel import (
     map_split_beside,
     split_two,
 )
+from tests.reconciliation.files.worker_notes import note, noted, start_notes, wait_until
 
 
 def square_with_pid(value: int) -> tuple[int, int]:
@@ -240,26 +241,20 @@ def test_a_shared_reference_is_refused_outside_loads() -> None:
         pickle.loads(dumps(Box("outer", (kept,)), shared=[kept]))  # noqa: S301 - our own bytes
 
 
-RAN_THERE: list[Path] = []  # where the worker notes each item it runs (set before the fork)
-
-
 def note_slowly(value: int) -> int:
-    with RAN_THERE[0].open("a") as noted:
-        noted.write(f"{value}\n")
+    note(value)
     time.sleep(0.05)
     return value
 
 
 def _interrupted_once_the_worker_ran_one() -> None:
-    deadline = time.monotonic() + 30
-    while not RAN_THERE[0].exists() and time.monotonic() < deadline:
-        time.sleep(0.001)
+    wait_until(lambda: bool(noted()), "ran an item")
     raise KeyboardInterrupt
 
 
 @pytest.mark.usefixtures("spare_core")
 def test_an_interruption_here_leaves_the_workers_other_items_unrun(tmp_path: Path) -> None:
-    RAN_THERE[:] = [tmp_path / "ran-there"]
+    start_notes(tmp_path / "ran-there")
     with pytest.raises(KeyboardInterrupt):
         map_split_beside(
             note_slowly,
@@ -269,5 +264,4 @@ def test_an_interruption_here_leaves_the_workers_other_items_unrun(tmp_path: Pat
             beside_weight=1000,
             min_share=1,
         )
-    ran = RAN_THERE[0].read_text().split()
-    assert 1 <= len(ran) <= 3  # the item it ran and those already handed to it; not all 20
+    assert 1 <= len(noted()) <= 3  # the item it ran and those already handed to it; not all 20

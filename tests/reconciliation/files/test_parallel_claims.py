@@ -15,6 +15,7 @@ import pytest
 from accord.kit.errors import BadInput
 from accord.reconciliation.files import parallel
 from accord.reconciliation.files.parallel import map_split
+from tests.reconciliation.files.worker_notes import note, noted, start_notes, wait_until
 
 R = TypeVar("R")
 
@@ -27,14 +28,6 @@ def map_claimed(
     return map_split(func, items, weights, claimed=True, **options)
 
 
-def _wait_until(done: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 30
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the worker never {what}")
-        time.sleep(0.001)
-
-
 def _bounds() -> tuple[int, int]:
     bounds = parallel._Task.current.bounds
     return bounds[0], bounds[1]
@@ -44,14 +37,14 @@ def square_after_the_worker_took_one(value: int) -> tuple[int, int]:
     """Here, the first item waits until the worker has taken an item from the back."""
     if os.getpid() == HERE and value == 0:
         count = len(parallel._Task.current.items)
-        _wait_until(lambda: _bounds()[1] < count, "took an item")
+        wait_until(lambda: _bounds()[1] < count, "took an item")
     return value * value, os.getpid()
 
 
 def square_after_the_worker_took_the_rest(value: int) -> tuple[int, int]:
     """Here, the first item waits until every item is taken: the worker takes the rest."""
     if os.getpid() == HERE and value == 0:
-        _wait_until(lambda: _bounds()[0] >= _bounds()[1], "took the rest")
+        wait_until(lambda: _bounds()[0] >= _bounds()[1], "took the rest")
     if value < 0:
         raise BadInput(f"negative: {value}")
     if value == 99:
@@ -125,28 +118,23 @@ def test_a_busy_machine_keeps_the_work_here(monkeypatch: pytest.MonkeyPatch) -> 
     assert results == [(1, HERE), (4, HERE), (9, HERE)]
 
 
-RAN_THERE: list[Path] = []  # where the worker notes each item it runs (set before the fork)
-
-
 def square_slowly_there_interrupted_here(value: int) -> tuple[int, int]:
     """Here, the first item is interrupted once the worker has taken an item; there, each
     item is noted and takes a while."""
     if os.getpid() == HERE:
         square_after_the_worker_took_one(value)
         raise KeyboardInterrupt
-    with RAN_THERE[0].open("a") as noted:
-        noted.write(f"{value}\n")
+    note(value)
     time.sleep(0.05)
     return value * value, os.getpid()
 
 
 @pytest.mark.usefixtures("spare_core")
 def test_an_interruption_here_leaves_the_worker_nothing_more_to_take(tmp_path: Path) -> None:
-    RAN_THERE[:] = [tmp_path / "ran-there"]
+    start_notes(tmp_path / "ran-there")
     with pytest.raises(KeyboardInterrupt):
         map_claimed(square_slowly_there_interrupted_here, list(range(40)), [1] * 40, min_share=1)
-    ran = RAN_THERE[0].read_text().split()
-    assert 1 <= len(ran) <= 3  # what it had taken when this side stopped; not the other 37
+    assert 1 <= len(noted()) <= 3  # what it had taken when this side stopped; not the other 37
 
 
 def square_or_die_there(value: int) -> tuple[int, int]:
