@@ -90,6 +90,13 @@ def test_only_users_that_no_longer_run_are_dropped_from_the_list(tmp_path: Path)
     assert json.loads(listed.read_text()) == [os.getpid()]
 
 
+def test_an_entry_that_is_no_process_id_is_dropped_with_the_dead(tmp_path: Path) -> None:
+    listed = tmp_path / USERS_FILE
+    listed.write_text(f'["{os.getpid()}", {os.getpid()}, null]')
+    _forget_dead_users(listed)
+    assert json.loads(listed.read_text()) == [os.getpid()]
+
+
 def test_a_list_it_cannot_read_is_left_as_it_is(tmp_path: Path) -> None:
     listed = tmp_path / USERS_FILE
     for text in ("not json", '{"pids": [1]}'):
