@@ -273,6 +273,20 @@ def test_a_bad_statement_is_reported_before_a_bad_ledger(
         assert caught.value.message.startswith(f"{broken}: line ")
 
 
+def test_a_statement_given_twice_is_reported_before_a_bad_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write(tmp_path / "a.xml", camt053("S9", ENTRIES))
+    copy = write(tmp_path / "b.xml", first.read_text())
+    ledger = write(tmp_path / "bad.csv", ledger_csv(["A,2025-31-01,1.00,EUR,,,,,,"]))
+    for min_bytes in (10**9, 1):  # parsed here, then in a worker beside the ledger
+        monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", min_bytes)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        monkeypatch.setattr(parallel, "spare_memory", lambda: True)
+        with pytest.raises(BadInput, match=r"b\.xml: same content as .*a\.xml"):
+            run_reconcile([copy, first], ledger=ledger, out=tmp_path / "out")
+
+
 def test_malformed_statement_is_bad_input_naming_file_and_place(
     tmp_path: Path, inputs: tuple[list[Path], Path]
 ) -> None:

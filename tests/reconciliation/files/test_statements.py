@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,18 @@ def test_same_file_given_twice_is_refused(tmp_path: Path) -> None:
     copy = write(tmp_path / "copy.xml", a.read_text())
     with pytest.raises(InputFileError, match=r"copy\.xml: same content as .*a\.xml"):
         read_statements([a, copy])
+
+
+def test_each_file_is_recorded_with_its_checksum_wherever_it_was_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = two_files(tmp_path)
+    expected = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (a, b)]
+    assert [f.sha256 for f in read_statements([b, a]).files] == expected
+    monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
+    assert [f.sha256 for f in read_statements([b, a]).files] == expected
 
 
 def test_shared_bank_refs_get_a_suffix_in_line_order(tmp_path: Path) -> None:

@@ -213,6 +213,8 @@ def _adjacent_equal(keys: Sequence[object]) -> bool:
 
 def _disambiguate(plines: list[PLine]) -> None:
     """Lines sharing (account, bank_ref) get their source location in their identity."""
+    if len({pl.line.bank_ref for pl in plines}) == len(plines):
+        return  # no two share a bank ref (a job's never do): found without a string per line
     idents = [pl.ident for pl in plines]
     counts = Counter(idents)
     if len(counts) == len(idents):
