@@ -4,6 +4,7 @@ and their sizes, which weigh the work of reading them."""
 from __future__ import annotations
 
 import hashlib
+from io import BufferedReader
 from pathlib import Path
 
 from accord.reconciliation.files.errors import InputFileError
@@ -13,7 +14,7 @@ def sha256_of(path: Path, *, file: str | None = None) -> str:
     """Hex SHA-256 of a file's bytes, or InputFileError when it cannot be read."""
     try:
         with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            return sha256_read(handle)
     except OSError as exc:
         name = file if file is not None else str(path)
         raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
@@ -25,3 +26,8 @@ def size_of(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def sha256_read(handle: BufferedReader) -> str:
+    """Hex SHA-256 of the bytes left in an open file, read to its end."""
+    return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import TypeVar, cast
 
 from accord.ingest.parsers import CsvProfile, ParsedFile, load_profile, read_statement_file
 from accord.ingest.parsers.model import BankLine
-from accord.reconciliation.files.digest import size_of
+from accord.reconciliation.files.digest import sha256_read, size_of
 from accord.reconciliation.files.errors import InputFileError
 from accord.reconciliation.files.parallel import map_split_beside
 
@@ -115,7 +114,7 @@ def _parse(
     path, name = job
     try:
         with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            digest = sha256_read(handle)
             handle.seek(0)
             return digest, read_statement_file(
                 handle, filename=name, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
