@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from accord.ingest.parsers.model import BankLine
-from accord.matching.engine import candidates, context, groups, reconcile
+from accord.matching.engine import candidates, context, counterparty, reconcile
 from accord.matching.engine.context import Context
 from accord.matching.engine.core import _windowed
 from accord.matching.engine.fx import RateTable
@@ -246,7 +246,7 @@ def test_the_counterparty_cache_stays_bounded_and_answers_as_without_it(
     assert reconcile(lines, records) == expected
     ctx = _context(records, lines)
     for pl in ctx.prep.lines:
-        groups.same_counterparty(pl, ctx)
+        counterparty.same_counterparty(pl, ctx)
         assert len(ctx.counterparty_records) <= 1
     ctx.release_index()
     assert not ctx.counterparty_records

@@ -54,7 +54,7 @@ class Context:
         self.ignored = frozenset(ref_key(v) for v in rules.ignored_identifiers)
         self.part_payment_words = tuple(text_words(w) for w in rules.part_payment_words)
         self.sim_cache: dict[tuple[str, str], float] = {}
-        # (line name, account) -> its counterparty's records (`groups.same_counterparty`)
+        # (line name, account) -> its counterparty's records (`counterparty.same_counterparty`)
         self.counterparty_records: dict[tuple[str, str], list[int]] = {}
         self.accounts = [pr.account or "" for pr in prep.records]
         # Long-lived int lists are arrays: 8 bytes an entry and no int object (the compiled

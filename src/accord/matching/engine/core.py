@@ -19,10 +19,12 @@ from accord.matching.engine.candidates import (
     line_window,
     named_on_amount,
 )
+from accord.matching.engine.collective import collective
 from accord.matching.engine.context import Context
+from accord.matching.engine.counterparty import subset
 from accord.matching.engine.fx import RateTable
-from accord.matching.engine.groups import Link, collective, instalments, reversals, subset
 from accord.matching.engine.index import Index
+from accord.matching.engine.instalments import instalments
 from accord.matching.engine.model import (
     EngineResult,
     LedgerRecord,
@@ -33,6 +35,7 @@ from accord.matching.engine.prepare import PLine, PRec, Prepared, RecordBook
 from accord.matching.engine.proposals import DOUBLE_PAYMENT, Proposal, in_window, one_to_one
 from accord.matching.engine.references import find_references
 from accord.matching.engine.result import build_result
+from accord.matching.engine.reversals import Link, reversals
 from accord.matching.engine.rules import (
     AMOUNT,
     AMOUNT_NAME,

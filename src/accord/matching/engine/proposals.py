@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
+from accord.kit.money import format_amount
 from accord.matching.engine.pair import (
     BARE,
     EXACT,
@@ -45,6 +46,15 @@ DOUBLE_PAYMENT: Final = "possible double payment"
 SHARED_NUMBER: Final = ("the number quoted also fits a record of another series",)
 CLOSE_NAME: Final = ("the name is close, not the same",)
 OTHER_FORM: Final = ("the name agrees but states another legal form",)
+
+
+def paid_note(paid: int, total: int, currency: str) -> str:
+    """`paid 40.00 EUR of 100.00 EUR`: what lines pay of what records ask, part paid."""
+    return f"paid {_amount(paid, currency)} of {_amount(total, currency)}"
+
+
+def _amount(minor: int, currency: str) -> str:
+    return f"{format_amount(abs(minor), currency)} {currency}"
 
 
 # Proposal's attributes, in the order `__reduce__` sends them and `_rebuild` takes them.
