@@ -110,16 +110,6 @@ def test_this_process_holds_what_it_allocates() -> None:
     assert block
 
 
-def test_a_worker_is_forked_only_with_room_for_its_copy(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memory, "own_bytes", lambda: 2 * GIB)
-    monkeypatch.setattr(memory, "room_bytes", lambda: 2 * GIB * parallel.FORK_COST)
-    assert parallel.spare_memory()
-    monkeypatch.setattr(memory, "room_bytes", lambda: 2 * GIB * parallel.FORK_COST - 1)
-    assert not parallel.spare_memory()
-    monkeypatch.setattr(memory, "room_bytes", lambda: None)
-    assert parallel.spare_memory()
-
-
 def test_without_room_large_work_stays_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "spare_core", lambda: True)
     monkeypatch.setattr(memory, "room_bytes", lambda: 0)

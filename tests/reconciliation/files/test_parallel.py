@@ -3,8 +3,6 @@ from __future__ import annotations
 import errno
 import os
 import pickle
-import subprocess
-import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -15,13 +13,8 @@ import pytest
 
 from accord.kit.errors import BadInput
 from accord.reconciliation.files import parallel
-from accord.reconciliation.files.parallel import (
-    dumps,
-    loads,
-    map_split,
-    map_split_beside,
-    split_two,
-)
+from accord.reconciliation.files.parallel import map_split, map_split_beside, split_two
+from accord.reconciliation.files.transfer import dumps, loads
 from tests.reconciliation.files.worker_notes import note, noted, start_notes, wait_until
 
 
@@ -96,35 +89,6 @@ def test_busy_machine_keeps_large_work_here(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(parallel, "spare_core", lambda: False)
     results = map_split(square_with_pid, [1, 2], [10, 10], min_share=1)
     assert {pid for _, pid in results} == {os.getpid()}
-
-
-def test_a_core_is_spare_only_when_no_other_task_wants_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(parallel, "_others_running", lambda: 0.0)
-    assert parallel.spare_core()
-    monkeypatch.setattr(parallel, "_others_running", lambda: 1.0)
-    assert not parallel.spare_core()
-    monkeypatch.setattr(parallel, "_others_running", lambda: 0.5)
-    assert not parallel.spare_core()
-
-
-def test_a_short_burst_of_another_task_leaves_the_core_spare(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(parallel, "_others_running", lambda: 0.3)
-    assert parallel.spare_core()
-
-
-@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="reads Linux's /proc/loadavg")
-def test_a_busy_process_beside_this_one_counts_as_running() -> None:
-    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.2)
-        assert parallel._others_running() >= 1
-    finally:
-        spinner.kill()
-        spinner.wait()
 
 
 @pytest.mark.usefixtures("spare_core")
