@@ -93,6 +93,21 @@ def test_missing_statement_file_is_bad_input(tmp_path: Path) -> None:
         read_statements([tmp_path / "absent.xml"])
 
 
+def test_missing_statement_file_is_reported_before_the_work_beside_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, _ = two_files(tmp_path)
+    monkeypatch.setattr(statements_module, "PARALLEL_MIN_BYTES", 1)  # beside runs first here
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
+    started: list[str] = []
+    with pytest.raises(InputFileError, match=r"absent\.xml: cannot read the file"):
+        statements_module.read_statements_beside(
+            [a, tmp_path / "absent.xml"], lambda: started.append("ledger"), 0
+        )
+    assert started == []
+
+
 def test_parsing_in_a_worker_gives_the_same_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

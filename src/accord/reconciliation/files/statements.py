@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import TypeVar, cast
 
 from accord.ingest.parsers import CsvProfile, ParsedFile, load_profile, read_statement_file
 from accord.ingest.parsers.model import BankLine
-from accord.reconciliation.files.digest import sha256_read, size_of
+from accord.reconciliation.files.digest import sha256_read
 from accord.reconciliation.files.errors import InputFileError
 from accord.reconciliation.files.parallel import map_split_beside
 
@@ -75,7 +76,7 @@ def read_statements_beside(
     jobs = sorted(((path, str(path)) for path in paths), key=lambda job: job[1])
     profile = load_profile(csv_profile) if csv_profile is not None else None
     parse = functools.partial(_parse, csv_profile=profile, allow_unbalanced=allow_unbalanced)
-    weights = [size_of(path) for path, _ in jobs]
+    weights = [_size_if_readable(path, name) for path, name in jobs]
     parsed, beside_outcome = map_split_beside(
         parse,
         jobs,
@@ -120,7 +121,21 @@ def _parse(
                 handle, filename=name, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
             )
     except OSError as exc:
-        raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _unreadable(name, exc) from None
+
+
+def _size_if_readable(path: Path, name: str) -> int:
+    """The file's size, or InputFileError at once when it cannot be opened: a mistyped
+    name is reported before the ledger is read."""
+    try:
+        with path.open("rb") as handle:
+            return os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+
+
+def _unreadable(name: str, exc: OSError) -> InputFileError:
+    return InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}")
 
 
 def _refuse_duplicates(named: Sequence[tuple[str, str]]) -> None:
