@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.matching.engine.assign import (
     _best_per_items,
     _holders_counted,
+    _holders_of,
     _ranked_by_sorts,
     _ranked_vectorised,
     assign,
@@ -72,7 +74,9 @@ def test_of_proposals_for_the_same_lines_and_records_only_the_best_is_kept(
     for p in sorted(props, key=Proposal.order):
         best.setdefault((p.lines, p.recs), p)
 
-    assert _ranked_by_sorts(_best_per_items(props)) == sorted(best.values(), key=Proposal.order)
+    kept = _best_per_items(props)
+    assert kept == sorted(best.values(), key=lambda p: (p.lines, p.recs))  # in that order
+    assert _ranked_by_sorts(kept) == sorted(best.values(), key=Proposal.order)
 
 
 @given(st.lists(st.lists(st.integers(0, 6), max_size=3, unique=True).map(tuple), max_size=30))
@@ -84,6 +88,20 @@ def test_holders_list_the_proposals_holding_each_item(held: list[tuple[int, ...]
         assert list(flat[start[item] : start[item + 1]]) == [
             k for k, items in enumerate(held) if item in items
         ]
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 19)), min_size=1, max_size=60))
+def test_holders_sorted_as_one_int_per_pair_are_those_of_the_lexsort(
+    pairs: list[tuple[int, int]],
+) -> None:
+    items = np.array([item for item, _ in pairs], dtype=np.int64)
+    owners = np.array([owner for _, owner in pairs], dtype=np.int64)
+
+    as_ints = _holders_of(items, owners, 20)
+    by_lexsort = _holders_of(items, owners, 20, pairs_limit=0)
+
+    assert as_ints == by_lexsort
+    assert list(as_ints[1]) == [owner for _, owner in sorted(pairs)]
 
 
 @st.composite
