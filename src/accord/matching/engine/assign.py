@@ -310,7 +310,8 @@ def _ranked_vectorised(best: list[Proposal]) -> tuple[list[Proposal], _Holders, 
     order = np.lexsort((day_keys, -sim_keys, gap_keys, -band_keys))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n, dtype=np.int64)
-    ordered = [best[k] for k in order.tolist()]
+    by_rank: list[int] = order.tolist()  # typed: compiled, `best[k]` is then read directly
+    ordered = [best[k] for k in by_rank]
     line_owners = np.repeat(rank, np.frombuffer(line_counts, dtype=np.uint8))
     rec_owners = np.repeat(rank, np.frombuffer(rec_counts, dtype=np.uint8))
     by_line = _Holders(*_holders_of(np.array(lines, dtype=np.int64), line_owners, n))
@@ -351,7 +352,7 @@ def _int64s(values: Any) -> array[int]:
 def _rivals(
     k: int,
     p: Proposal,
-    ordered: Sequence[Proposal],
+    ordered: list[Proposal],  # a list, not any sequence: compiled, read by index directly
     by_line: _Holders,
     by_rec: _Holders,
 ) -> tuple[Proposal, ...]:
