@@ -144,6 +144,23 @@ def test_an_items_error_comes_before_the_error_beside() -> None:
         )
 
 
+def _refuse_all(results: list[tuple[int, int]]) -> None:
+    raise BadInput(f"{len(results)} results refused")
+
+
+@pytest.mark.parametrize("min_share", [1, 10**9])  # with a worker, then all here
+def test_a_check_of_the_results_comes_after_the_items_and_before_the_error_beside(
+    min_share: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
+    monkeypatch.setattr(parallel, "spare_memory", lambda: True)
+    options = {"beside": _fail_beside, "beside_weight": 10, "min_share": min_share}
+    with pytest.raises(BadInput, match="negative: -1"):
+        map_split_beside(square_with_pid, [2, -1], [10, 10], check=_refuse_all, **options)
+    with pytest.raises(BadInput, match="2 results refused"):
+        map_split_beside(square_with_pid, [2, 1], [10, 10], check=_refuse_all, **options)
+
+
 def read_with_pid(path: Path) -> tuple[str, int]:
     return path.read_text(), os.getpid()
 

@@ -4,6 +4,7 @@ and their sizes, which weigh the work of reading them."""
 from __future__ import annotations
 
 import hashlib
+import os
 from io import BufferedReader
 from pathlib import Path
 
@@ -16,8 +17,7 @@ def sha256_of(path: Path, *, file: str | None = None) -> str:
         with path.open("rb") as handle:
             return sha256_read(handle)
     except OSError as exc:
-        name = file if file is not None else str(path)
-        raise InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(file if file is not None else str(path), exc) from None
 
 
 def size_of(path: Path) -> int:
@@ -26,6 +26,20 @@ def size_of(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def readable_size(path: Path, *, file: str) -> int:
+    """The file's size in bytes, or InputFileError at once when it cannot be opened."""
+    try:
+        with path.open("rb") as handle:
+            return os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise unreadable(file, exc) from None
+
+
+def unreadable(file: str, exc: OSError) -> InputFileError:
+    """The error for a file the operating system would not let Accord read."""
+    return InputFileError(file, None, f"cannot read the file: {exc.strerror or exc}")
 
 
 def sha256_read(handle: BufferedReader) -> str:

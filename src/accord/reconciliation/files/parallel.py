@@ -102,15 +102,20 @@ def map_split_beside(
     shared: Sequence[object] = (),
     done_here: Callable[[], None] | None = None,
     worker_cost: float = WORKER_COST,
+    check: Callable[[list[R]], None] | None = None,
 ) -> tuple[list[R], B]:
     """`map_split`, and `beside()` in this process while the worker works: for work whose
     result is too large to send back. `beside_weight`, in the units of `weights`, counts
     on this side when the items are split; `worker_cost` is what an item costs in the
-    worker, as a multiple of its weight here. An item's error comes before beside's.
+    worker, as a multiple of its weight here. An item's error comes before beside's, and
+    so does an error `check(results)` raises, where the results as a whole can be wrong.
     """
     here, there = split_two(weights, here_load=beside_weight, worker_cost=worker_cost)
     if not _worth_a_worker(weights, there, min_share):
-        return _all_here(func, items, done_here), beside()
+        results = _all_here(func, items, done_here)
+        if check is not None:
+            check(results)
+        return results, beside()
     outcomes: dict[int, R | Exception] = {}
     _Task.current = _Task(func, items, shared)
     try:
@@ -131,6 +136,8 @@ def map_split_beside(
     finally:
         _Task.current = None
     results = [_raise_or_return(outcomes[i]) for i in range(len(items))]
+    if check is not None:
+        check(results)
     return results, _raise_or_return(beside_outcome)
 
 

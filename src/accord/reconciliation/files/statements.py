@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from accord.ingest.parsers import CsvProfile, ParsedFile, load_profile, read_statement_file
 from accord.ingest.parsers.model import BankLine
-from accord.reconciliation.files.digest import sha256_read
+from accord.reconciliation.files.digest import readable_size, sha256_read, unreadable
 from accord.reconciliation.files.errors import InputFileError
 from accord.reconciliation.files.parallel import map_split_beside
 
@@ -76,34 +75,24 @@ def read_statements_beside(
     jobs = sorted(((path, str(path)) for path in paths), key=lambda job: job[1])
     profile = load_profile(csv_profile) if csv_profile is not None else None
     parse = functools.partial(_parse, csv_profile=profile, allow_unbalanced=allow_unbalanced)
-    weights = [_size_if_readable(path, name) for path, name in jobs]
-    parsed, beside_outcome = map_split_beside(
+    # A file that cannot be opened fails here, before the ledger is read beside.
+    weights = [readable_size(path, file=name) for path, name in jobs]
+    parsed, beside_result = map_split_beside(
         parse,
         jobs,
         weights,
-        beside=functools.partial(_outcome, beside),
+        beside=beside,
         beside_weight=beside_bytes,
         min_share=PARALLEL_MIN_BYTES,
         worker_cost=PARSE_WORKER_COST,
+        check=functools.partial(_refuse_duplicates, [name for _, name in jobs]),
     )
     files = tuple(
         StatementFile(name, *result) for (_, name), result in zip(jobs, parsed, strict=True)
     )
-    _refuse_duplicates([(f.file, f.sha256) for f in files])
-    beside_result, beside_error = beside_outcome
-    if beside_error is not None:
-        raise beside_error
     lines = [line for f in files for s in f.parsed.statements for line in s.lines]
     unique, renamed = unique_refs(lines)
-    return Statements(files, tuple(unique), renamed), cast(B, beside_result)
-
-
-def _outcome(func: Callable[[], B]) -> tuple[B | None, Exception | None]:
-    """`func()`'s result or its error, to be raised after the statements' own errors."""
-    try:
-        return func(), None
-    except Exception as exc:
-        return None, exc
+    return Statements(files, tuple(unique), renamed), beside_result
 
 
 def _parse(
@@ -121,26 +110,13 @@ def _parse(
                 handle, filename=name, csv_profile=csv_profile, allow_unbalanced=allow_unbalanced
             )
     except OSError as exc:
-        raise _unreadable(name, exc) from None
+        raise unreadable(name, exc) from None
 
 
-def _size_if_readable(path: Path, name: str) -> int:
-    """The file's size, or InputFileError at once when it cannot be opened: a mistyped
-    name is reported before the ledger is read."""
-    try:
-        with path.open("rb") as handle:
-            return os.fstat(handle.fileno()).st_size
-    except OSError as exc:
-        raise _unreadable(name, exc) from None
-
-
-def _unreadable(name: str, exc: OSError) -> InputFileError:
-    return InputFileError(name, None, f"cannot read the file: {exc.strerror or exc}")
-
-
-def _refuse_duplicates(named: Sequence[tuple[str, str]]) -> None:
+def _refuse_duplicates(names: Sequence[str], read: Sequence[tuple[str, ParsedFile]]) -> None:
+    """A file whose bytes (checksum) an earlier one has: InputFileError naming both."""
     first: dict[str, str] = {}
-    for name, digest in named:
+    for name, (digest, _) in zip(names, read, strict=True):
         if digest in first:
             raise InputFileError(
                 name,
