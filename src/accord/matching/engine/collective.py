@@ -17,7 +17,7 @@ from accord.matching.engine.pair import BARE, NO_RATE, PREFIXED, STRENGTH_WORDS,
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal, paid_note
 from accord.matching.engine.rules import COLLECTIVE, PARTIAL
-from accord.matching.engine.subsets import exact_sums, find_subsets
+from accord.matching.engine.subsets import exact_sums, subsets_within_rules
 from accord.matching.engine.text import segments
 
 
@@ -45,12 +45,8 @@ def collective(pl: PLine, pairs: Sequence[Pair], recs: list[PRec], ctx: Context)
     if completed is not None:
         return completed
     if len(strong) <= rules.max_subset_records:
-        found, complete = find_subsets(
-            [abs(p.expected) for p in strong],
-            abs(pl.minor),
-            limit=limit,
-            max_size=rules.max_subset_size,
-            cap=rules.subset_iteration_cap,
+        found, complete = subsets_within_rules(
+            [abs(p.expected) for p in strong], abs(pl.minor), limit, rules
         )
         if found:
             chosen = [strong[i] for i in found[0]]

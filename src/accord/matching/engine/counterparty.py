@@ -12,7 +12,7 @@ from accord.matching.engine.hits import hits_of
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal
 from accord.matching.engine.rules import SUBSET
-from accord.matching.engine.subsets import exact_sums, find_subsets
+from accord.matching.engine.subsets import exact_sums, subsets_within_rules
 from accord.matching.engine.text import lookup_words, names_reaching
 
 # The most open records among which two or three that pay an exact sum are looked for
@@ -95,12 +95,8 @@ def subset(pl: PLine, recs: list[PRec], taken: set[int], ctx: Context) -> Propos
         few = _closest_names(pl, cands, ctx, rules.max_subset_records)
     if len(few) >= 2:
         cands = few
-        found, complete = find_subsets(
-            [abs(pr.minor) for pr in cands],
-            abs(pl.minor),
-            limit=limit,
-            max_size=rules.max_subset_size,
-            cap=rules.subset_iteration_cap,
+        found, complete = subsets_within_rules(
+            [abs(pr.minor) for pr in cands], abs(pl.minor), limit, rules
         )
     elif len(cands) > rules.max_subset_records and not limit:
         # One name holds more open records than a full search takes: two or three of

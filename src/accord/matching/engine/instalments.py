@@ -10,7 +10,7 @@ from accord.matching.engine.context import Context
 from accord.matching.engine.prepare import PLine, PRec
 from accord.matching.engine.proposals import Proposal, paid_note
 from accord.matching.engine.rules import INSTALMENTS, PARTIAL
-from accord.matching.engine.subsets import find_subsets
+from accord.matching.engine.subsets import find_subsets, subsets_within_rules
 
 
 def instalments(
@@ -35,13 +35,7 @@ def instalments(
     if abs(total - target) <= limit:
         return _instal(pr, line_pos, lines, 90, ctx, INSTALMENTS)
     if len(line_pos) <= rules.max_subset_records:
-        found, complete = find_subsets(
-            values,
-            target,
-            limit=limit,
-            max_size=rules.max_subset_size,
-            cap=rules.subset_iteration_cap,
-        )
+        found, complete = subsets_within_rules(values, target, limit, rules)
         if found:
             prop = _instal(pr, [line_pos[i] for i in found[0]], lines, 80, ctx, INSTALMENTS)
             prop.auto = False

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
-from accord.kit.money import format_amount
+from accord.kit.money import Money
 from accord.matching.engine.pair import (
     BARE,
     EXACT,
@@ -50,11 +50,7 @@ OTHER_FORM: Final = ("the name agrees but states another legal form",)
 
 def paid_note(paid: int, total: int, currency: str) -> str:
     """`paid 40.00 EUR of 100.00 EUR`: what lines pay of what records ask, part paid."""
-    return f"paid {_amount(paid, currency)} of {_amount(total, currency)}"
-
-
-def _amount(minor: int, currency: str) -> str:
-    return f"{format_amount(abs(minor), currency)} {currency}"
+    return f"paid {Money(abs(paid), currency)} of {Money(abs(total), currency)}"
 
 
 # Proposal's attributes, in the order `__reduce__` sends them and `_rebuild` takes them.

@@ -8,6 +8,10 @@ a fixed order, prunes on the remaining sum, and stops after `cap` steps; it retu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.matching.engine.rules import Rules
 
 
 def find_subsets(
@@ -126,3 +130,13 @@ def exact_sums(
             if len(found) >= want:
                 return found[:want]
     return found[:want]
+
+
+def subsets_within_rules(
+    values: Sequence[int], target: int, limit: int, rules: Rules
+) -> tuple[list[tuple[int, ...]], bool]:
+    """`find_subsets` of at most `rules.max_subset_size` values, searched for at most
+    `rules.subset_iteration_cap` steps."""
+    return find_subsets(
+        values, target, limit=limit, max_size=rules.max_subset_size, cap=rules.subset_iteration_cap
+    )
