@@ -93,6 +93,13 @@ def test_missing_statement_file_is_bad_input(tmp_path: Path) -> None:
         read_statements([tmp_path / "absent.xml"])
 
 
+def test_a_folder_given_as_a_statement_file_is_bad_input(tmp_path: Path) -> None:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    with pytest.raises(InputFileError, match=r"statements: cannot read the file"):
+        read_statements([folder])
+
+
 def test_missing_statement_file_is_reported_before_the_work_beside_starts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
